@@ -29,6 +29,8 @@ struct Origin {
 
 template <typename T>
 struct Setting {
+  Setting() = default;
+  Setting(T v) : value(std::move(v)) {}  // NOLINT: a default value
   T value{};
   Origin origin;
 };
