@@ -1,0 +1,26 @@
+// Health: decides from the heartbeat files whether a worker is alive, for
+// `qmnmr health` (the image's HEALTHCHECK). Healthy means: a heartbeat no
+// older than max_age, not "stopped", and (when written on this host) its pid
+// still running.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace qmnmr::container {
+
+struct HealthResult {
+  bool healthy = false;
+  std::string reason;  // why not, or a one-line summary when healthy
+};
+
+// Checks worker `worker_id`'s heartbeat under `data_dir`/workers; without an
+// id, the newest heartbeat written from this host (gethostname) is checked.
+HealthResult check_health(const std::filesystem::path& data_dir,
+                          const std::optional<std::string>& worker_id,
+                          std::chrono::seconds max_age,
+                          std::chrono::system_clock::time_point now =
+                              std::chrono::system_clock::now());
+
+}  // namespace qmnmr::container

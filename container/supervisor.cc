@@ -1,0 +1,438 @@
+// run_process: spawn (posix_spawn), the wait loop and stop escalation for one
+// process group. See supervisor.h for the layers.
+#include "container/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "container/fd.h"
+#include "container/reaper.h"
+#include "container/signals.h"
+
+extern char** environ;
+
+namespace qmnmr::container {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollStep{100};
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+// Quotes an argv for the log only (it never reaches a shell).
+std::string loggable(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& arg : argv) {
+    if (!out.empty()) out += ' ';
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"\\$`;&|<>*?()") == std::string::npos;
+    if (plain) {
+      out += arg;
+    } else {
+      out += '\'';
+      for (char c : arg) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+std::string seconds_text(double s) { return fmt::format("{:.2f} s", s); }
+
+bool group_exists(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
+
+// Layer 1 and the owner of one process group: spawns, reaps its leader, and
+// in its destructor makes sure neither the leader nor its group outlives it.
+class ProcessGroup {
+ public:
+  ProcessGroup() = default;
+  ProcessGroup(const ProcessGroup&) = delete;
+  ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+  ~ProcessGroup() {
+    if (pid_ <= 0) return;
+    if (!reaped_) {
+      signal_group(SIGKILL);
+      wait_leader_blocking();
+    }
+    drain_group(SIGKILL, milliseconds(0), milliseconds(10000));
+    ChildRegistry::unregister(pid_);
+  }
+
+  // Returns an error text, empty on success.
+  std::string spawn(const ProcessSpec& spec) {
+    const std::string& program = spec.argv.front();
+    const Environment env = spec.env ? *spec.env : current_environment();
+    const auto path_it = env.find("PATH");
+    const std::string path_list =
+        path_it != env.end() ? path_it->second : "/usr/local/bin:/usr/bin:/bin";
+    auto resolved = find_program(program, path_list);
+    if (!resolved) {
+      if (program.find('/') != std::string::npos) {
+        return "program '" + program + "' does not exist or is not executable: check the path "
+               "(relative paths are taken from the worker's directory)";
+      }
+      return "program '" + program + "' not found in PATH (" + path_list +
+             "): install the package that provides it, or add its directory to PATH";
+    }
+    if (!spec.cwd.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(spec.cwd, ec)) {
+        return "working directory " + spec.cwd.string() + " does not exist: create it first";
+      }
+    }
+
+    const int out_flags = O_WRONLY | O_CREAT | O_CLOEXEC |
+                          (spec.output_mode == OutputMode::append ? O_APPEND : O_TRUNC);
+    Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    Fd out, err;
+    if (!spec.stdout_path.empty()) {
+      out = Fd(::open(spec.stdout_path.c_str(), out_flags, 0644));
+      if (!out.valid()) {
+        return "cannot open stdout file " + spec.stdout_path.string() + ": " +
+               std::strerror(errno) + " (does its directory exist?)";
+      }
+    }
+    const bool shared = !spec.stderr_path.empty() && spec.stderr_path == spec.stdout_path;
+    if (!spec.stderr_path.empty() && !shared) {
+      err = Fd(::open(spec.stderr_path.c_str(), out_flags, 0644));
+      if (!err.valid()) {
+        return "cannot open stderr file " + spec.stderr_path.string() + ": " +
+               std::strerror(errno) + " (does its directory exist?)";
+      }
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (devnull.valid()) posix_spawn_file_actions_adddup2(&actions, devnull.get(), 0);
+    if (out.valid()) posix_spawn_file_actions_adddup2(&actions, out.get(), 1);
+    if (err.valid()) posix_spawn_file_actions_adddup2(&actions, err.get(), 2);
+    if (shared) posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t empty, all;
+    sigemptyset(&empty);
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<std::string> env_strings;
+    env_strings.reserve(env.size());
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args = spec.argv;
+    std::vector<char*> argvp;
+    for (auto& s : args) argvp.push_back(s.data());
+    argvp.push_back(nullptr);
+    const std::string exe = resolved->string();
+
+    ensure_sigchld_default();
+    int rc = 0;
+    pid_t pid = ChildRegistry::spawn_registered([&]() -> pid_t {
+      pid_t child = -1;
+      rc = ::posix_spawn(&child, exe.c_str(), &actions, &attr, argvp.data(), envp.data());
+      return rc == 0 ? child : -1;
+    });
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) {
+      return "cannot start " + exe + ": " + std::strerror(rc) +
+             (rc == ENOENT ? " (a missing interpreter or loader?)" : "");
+    }
+    pid_ = pid;
+    pidfd_ = Fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+    return {};
+  }
+
+  pid_t pid() const { return pid_; }
+  bool reaped() const { return reaped_; }
+  int status() const { return status_; }
+  int last_signal() const { return last_signal_; }
+  const std::string& note() const { return note_; }
+
+  void signal_group(int sig) {
+    last_signal_ = sig;
+    if (::kill(-pid_, sig) != 0 && errno != ESRCH) {
+      spdlog::warn("kill(-{}, {}) failed: {}", pid_, signal_name(sig), std::strerror(errno));
+    }
+  }
+
+  // Reaps the leader if it has exited. Never blocks.
+  bool try_reap() {
+    if (reaped_) return true;
+    int st = 0;
+    pid_t r;
+    do {
+      r = ::waitpid(pid_, &st, WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == pid_) {
+      reaped_ = true;
+      status_ = st;
+    } else if (r < 0) {
+      // ECHILD: someone else took the status (SIGCHLD ignored, or a stray waitpid(-1)).
+      reaped_ = true;
+      status_ = -1;
+      note_ = std::string("exit status lost: waitpid: ") + std::strerror(errno) +
+              " (is SIGCHLD ignored, or did other code call wait()?)";
+    }
+    return reaped_;
+  }
+
+  // Waits up to `limit` for the leader to exit; true when reaped.
+  bool wait_leader(milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (!try_reap()) {
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+      if (left <= milliseconds(0)) return false;
+      pause(std::min(left, kPollStep));
+    }
+    return true;
+  }
+
+  void wait_leader_blocking() {
+    while (!wait_leader(milliseconds(10000))) {
+      spdlog::warn("pid {} survives SIGKILL (uninterruptible sleep?); still waiting", pid_);
+    }
+  }
+
+  // Sleeps up to `d`, waking early when the leader exits.
+  void pause(milliseconds d) {
+    if (pidfd_.valid() && !reaped_) {
+      pollfd p{pidfd_.get(), POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(d.count()));
+    } else {
+      std::this_thread::sleep_for(d);
+    }
+  }
+
+  // Layer 3, leader alive: SIGINT, SIGTERM, SIGKILL with graces until the
+  // leader is reaped.
+  void stop_leader(const ProcessSpec& spec) {
+    signal_group(SIGINT);
+    if (wait_leader(spec.int_grace)) return;
+    signal_group(SIGTERM);
+    if (wait_leader(spec.term_grace)) return;
+    signal_group(SIGKILL);
+    wait_leader_blocking();
+  }
+
+  // Layer 3, leader gone: the rest of the group gets `first` (SIGTERM, or
+  // SIGKILL when the escalation already reached it), then SIGKILL after
+  // `grace`; waits until no process of the group remains (or `kill_wait`).
+  void drain_group(int first, milliseconds grace, milliseconds kill_wait) {
+    reap_orphans();
+    if (!group_exists(pid_)) return;
+    spdlog::info("process group {} outlived its leader; sending {}", pid_, signal_name(first));
+    ::kill(-pid_, first);
+    auto wait_gone = [&](milliseconds limit) {
+      const auto deadline = Clock::now() + limit;
+      for (;;) {
+        reap_orphans();  // group members reparented to us must be reaped to vanish
+        if (!group_exists(pid_)) return true;
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(milliseconds(20));
+      }
+    };
+    if (first != SIGKILL) {
+      if (wait_gone(grace)) return;
+      spdlog::info("process group {} still alive; sending SIGKILL", pid_);
+      ::kill(-pid_, SIGKILL);
+    }
+    if (!wait_gone(kill_wait)) {
+      note_ += (note_.empty() ? "" : "; ") + std::string("process group ") + std::to_string(pid_) +
+               " still has members after SIGKILL (zombies of a parent outside our control?)";
+      spdlog::error("{}", note_);
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  Fd pidfd_;
+  bool reaped_ = false;
+  int status_ = 0;
+  int last_signal_ = 0;
+  std::string note_;
+};
+
+}  // namespace
+
+const char* to_string(Outcome::Kind kind) {
+  switch (kind) {
+    case Outcome::Kind::exited: return "exited";
+    case Outcome::Kind::signalled: return "signalled";
+    case Outcome::Kind::timed_out: return "timed_out";
+    case Outcome::Kind::stopped: return "stopped";
+    case Outcome::Kind::failed_to_start: return "failed_to_start";
+  }
+  return "unknown";
+}
+
+std::string Outcome::describe() const {
+  const std::string who = program.empty() ? "program" : program;
+  std::string text;
+  switch (kind) {
+    case Kind::exited:
+      text = who + " exited with code " + std::to_string(exit_code) + " after " +
+             seconds_text(seconds);
+      break;
+    case Kind::signalled:
+      text = who + " was killed by " + signal_name(signal) + " after " + seconds_text(seconds);
+      break;
+    case Kind::timed_out:
+      text = who + " timed out after " + seconds_text(seconds);
+      if (stop_signal) text += " (stopped with " + signal_name(stop_signal) + ")";
+      break;
+    case Kind::stopped:
+      text = who + " was stopped on request after " + seconds_text(seconds);
+      if (stop_signal) text += " (with " + signal_name(stop_signal) + ")";
+      break;
+    case Kind::failed_to_start:
+      return who + " failed to start: " + error;
+  }
+  if (!error.empty()) text += ": " + error;
+  return text;
+}
+
+Environment current_environment() {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+Environment current_environment(const Environment& overrides) {
+  Environment env = current_environment();
+  for (const auto& [k, v] : overrides) env[k] = v;
+  return env;
+}
+
+std::optional<std::filesystem::path> find_program(const std::string& name,
+                                                  const std::string& path_list) {
+  auto usable = [](const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (name.empty()) return std::nullopt;
+  if (name.find('/') != std::string::npos) {
+    std::error_code ec;
+    auto p = std::filesystem::absolute(name, ec);
+    if (!ec && usable(p)) return p;
+    return std::nullopt;
+  }
+  std::string_view rest(path_list);
+  for (;;) {
+    const auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    auto candidate = std::filesystem::path(dir) / name;
+    if (usable(candidate)) return candidate;
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return std::nullopt;
+}
+
+Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should_stop,
+                    const std::function<void(pid_t)>& on_start) {
+  Outcome outcome;
+  if (spec.argv.empty() || spec.argv.front().empty()) {
+    outcome.error = "empty argv: give at least the program to run";
+    return outcome;
+  }
+  outcome.program = spec.argv.front();
+  spdlog::info("run: {}{}{}", loggable(spec.argv),
+               spec.cwd.empty() ? "" : " (in " + spec.cwd.string() + ")",
+               spec.timeout.count() ? " (limit " + seconds_text(spec.timeout.count() / 1000.0) + ")"
+                                    : "");
+
+  ProcessGroup group;
+  const auto start = Clock::now();
+  if (std::string error = group.spawn(spec); !error.empty()) {
+    outcome.error = error;
+    spdlog::error("{}", outcome.describe());
+    return outcome;
+  }
+  spdlog::debug("{} started as pid {} (own process group)", outcome.program, group.pid());
+  if (on_start) on_start(group.pid());
+
+  // Layer 2: the wait loop.
+  enum class Reason { none, timeout, stop } reason = Reason::none;
+  const bool has_deadline = spec.timeout.count() > 0;
+  const auto deadline = start + spec.timeout;
+  while (!group.try_reap()) {
+    if (should_stop && should_stop()) {
+      reason = Reason::stop;
+      break;
+    }
+    auto step = kPollStep;
+    if (has_deadline) {
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+      if (left <= milliseconds(0)) {
+        reason = Reason::timeout;
+        break;
+      }
+      step = std::min(step, left);
+    }
+    group.pause(step);
+  }
+  if (reason != Reason::none) {
+    spdlog::info("{} (pid {}): {}; stopping its process group", outcome.program, group.pid(),
+                 reason == Reason::timeout ? "wall-clock limit reached" : "stop requested");
+    group.stop_leader(spec);
+  }
+  const int escalated = group.last_signal();
+  group.drain_group(escalated == SIGKILL ? SIGKILL : SIGTERM, spec.term_grace, spec.kill_wait);
+
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  outcome.stop_signal = group.last_signal();
+  outcome.error = group.note();
+  const int st = group.status();
+  if (st != -1 && WIFEXITED(st)) outcome.exit_code = WEXITSTATUS(st);
+  if (st != -1 && WIFSIGNALED(st)) outcome.signal = WTERMSIG(st);
+  if (reason == Reason::timeout) {
+    outcome.kind = Outcome::Kind::timed_out;
+  } else if (reason == Reason::stop) {
+    outcome.kind = Outcome::Kind::stopped;
+  } else if (outcome.signal != 0) {
+    outcome.kind = Outcome::Kind::signalled;
+  } else {
+    outcome.kind = Outcome::Kind::exited;
+  }
+  if (outcome.ok()) {
+    spdlog::debug("{}", outcome.describe());
+  } else {
+    spdlog::info("{}", outcome.describe());
+  }
+  return outcome;
+}
+
+}  // namespace qmnmr::container

@@ -1,0 +1,102 @@
+// Supervisor: the only place in qmnmr that starts programs. Runs one argv
+// (never a shell) in its own process group with a cwd, an environment, stdout
+// and stderr in files and a wall-clock limit, stops the whole group with
+// SIGINT -> SIGTERM -> SIGKILL, and reports exactly one outcome.
+//
+// Three layers, all in supervisor.cc:
+//  1. spawn: posix_spawn with POSIX_SPAWN_SETPGROUP (pgid = child pid, set in
+//     the child before exec, so there is no window where the group is
+//     unknown), default dispositions for every signal and an empty signal mask
+//     in the child, stdin from /dev/null, stdout/stderr dup2'ed from files the
+//     parent opened (so an error names the file), chdir via file action. The
+//     pid is registered in ChildRegistry (reaper.h) while it is spawned, so
+//     reap_orphans() never steals its exit status.
+//  2. wait loop: waits on a pidfd (poll, at most 100 ms at a time; a plain
+//     100 ms sleep where pidfd_open is missing), reaps only its own pid with
+//     waitpid(pid, WNOHANG), polls `should_stop` and the deadline.
+//  3. stop escalation: SIGINT to the group, wait `int_grace`; SIGTERM, wait
+//     `term_grace`; SIGKILL. After the leader is reaped the rest of its group
+//     (mpirun's children, background jobs of a script) is signalled too, and
+//     the supervisor waits until kill(-pgid, 0) says ESRCH, reaping orphans
+//     of the group that were reparented to us (subreaper / PID 1).
+//
+// Why posix_spawn and not Boost.Process 1.74: the worker is multithreaded
+// (heartbeat, reaper), and glibc's posix_spawn (clone(CLONE_VFORK)) runs no
+// allocator or locks in the child and reports exec failures as a return
+// value; it has every attribute we need (process group, signal defaults,
+// mask, dup2, chdir). Boost.Process 1.74 forks and runs its initialisers in
+// the child, its child::wait_for is known to misbehave, its destructor
+// terminates the child, and it waits on the pid itself, which would give the
+// exit status two owners next to reap_orphans(). It would be a thicker layer
+// than the 200 lines it replaces.
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qmnmr::container {
+
+using Environment = std::map<std::string, std::string>;
+
+// How an output file is opened (it is created with mode 0644 when missing).
+enum class OutputMode { truncate, append };
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0]: a path, or a name looked up in PATH of `env`
+  std::filesystem::path cwd;      // empty: the worker's own cwd
+  std::optional<Environment> env; // nullopt: the worker's environment; else exactly this
+  std::filesystem::path stdout_path;  // empty: inherit the worker's stdout
+  std::filesystem::path stderr_path;  // empty: inherit; equal to stdout_path: one shared file
+  OutputMode output_mode = OutputMode::truncate;
+  std::chrono::milliseconds timeout{0};  // wall-clock limit; 0 = none
+  std::chrono::milliseconds int_grace{5000};   // after SIGINT, before SIGTERM
+  std::chrono::milliseconds term_grace{5000};  // after SIGTERM, before SIGKILL
+  std::chrono::milliseconds kill_wait{10000};  // after SIGKILL, before giving up on the group
+};
+
+struct Outcome {
+  enum class Kind { exited, signalled, timed_out, stopped, failed_to_start };
+  Kind kind = Kind::failed_to_start;
+  std::string program;  // argv[0] as given
+  int exit_code = -1;   // the leader's exit code when it exited, else -1
+  int signal = 0;       // the signal that ended the leader, else 0
+  int stop_signal = 0;  // the last signal the escalation sent to the group, else 0
+  double seconds = 0;   // wall time from spawn until the group was gone
+  std::string error;    // failed_to_start: why; otherwise notes (leftover group, lost status)
+
+  // True only when the program exited with code 0.
+  bool ok() const { return kind == Kind::exited && exit_code == 0; }
+  // One line for logs and status.json, e.g. "xtb exited with code 1 after 2.3 s".
+  std::string describe() const;
+};
+
+const char* to_string(Outcome::Kind kind);
+
+// Runs `spec` to the end. `should_stop` is polled about every 100 ms from the
+// calling thread; when it returns true the group is stopped with escalation
+// and the outcome is `stopped`. `on_start(pid)` is called once, right after
+// the child is spawned (the heartbeat reports that pid). Failures to start are
+// outcomes, not exceptions; exceptions thrown by the callbacks propagate after
+// the group has been killed and reaped.
+Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should_stop = {},
+                    const std::function<void(pid_t)>& on_start = {});
+
+// The current process environment as a map.
+Environment current_environment();
+
+// current_environment() with `overrides` applied (an override replaces).
+Environment current_environment(const Environment& overrides);
+
+// Resolves argv[0] as exec would: a name with a '/' is taken as a path
+// (relative to the worker's cwd), otherwise it is searched in `path_list`
+// (colon-separated). Returns nullopt when nothing executable is found.
+std::optional<std::filesystem::path> find_program(const std::string& name,
+                                                  const std::string& path_list);
+
+}  // namespace qmnmr::container
