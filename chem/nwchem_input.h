@@ -1,0 +1,48 @@
+// Writes NWChem input decks for the two DFT stages: geometry optimisation and
+// NMR shielding (SCIENCE.md "Levels of theory"). Every user-derived value is
+// validated or sanitised here, because NWChem reads directives line by line
+// and a stray newline in a title would be a new directive.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chem/geometry.h"
+#include "chem/solvents.h"
+
+namespace qmnmr::chem {
+
+enum class NwchemTask { optimize, shielding };
+
+// Everything one NWChem run needs. Open shell (multiplicity > 1) uses `odft`;
+// NWChem 7.0.2 runs `property shielding` open-shell (UHF CPHF) and reports the
+// orbital shielding only, without paramagnetic (hyperfine) terms.
+struct NwchemInput {
+  std::string title;                      // free user text; sanitised on output
+  Geometry geometry;                      // Angstrom
+  int charge = 0;
+  int multiplicity = 1;
+  std::string functional = "b3lyp";
+  std::string basis;                      // NWChem library name, e.g. "6-31G*"
+  std::string grid;                       // XC grid keyword; empty = NWChem default
+  const Solvent* solvent = nullptr;       // nullptr or vacuum: no COSMO block
+  int memory_mb = 0;                      // `memory total` per rank, from the resource plan
+  std::filesystem::path scratch_dir;      // no whitespace, quotes or control characters
+  std::filesystem::path permanent_dir;    // likewise
+  NwchemTask task = NwchemTask::optimize;
+  std::optional<int> max_opt_steps;       // driver maxiter (optimize only)
+  std::optional<int> max_scf_iterations;  // dft iterations
+  std::string start_name = "qmnmr";       // database/file prefix: [A-Za-z0-9_-]
+};
+
+// The input deck text. Throws ChemError on an unusable value (bad path,
+// unknown element, charge/multiplicity that do not fit the electron count).
+std::string write_nwchem_input(const NwchemInput& input);
+
+// The title reduced to characters that are inert in NWChem input: letters,
+// digits, space and _ - . , + ( ) [ ] / : = (others become '_'), one line, at
+// most 80 characters, never empty.
+std::string sanitize_nwchem_title(std::string_view title);
+
+}  // namespace qmnmr::chem

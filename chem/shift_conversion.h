@@ -1,0 +1,68 @@
+// Shielding -> chemical shift. At the production level (B3LYP/6-311+G(2d,p)
+// shieldings on B3LYP/6-31G* geometries) linear regression factors from the
+// DELTA50 benchmark apply: shift = slope * sigma + intercept, with the fit's
+// MAE as the uncertainty. At any other level the shift is sigma_TMS - sigma,
+// with TMS computed by the runner at the same level and solvent.
+#pragma once
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "chem/presets.h"
+#include "chem/solvents.h"
+
+namespace qmnmr::chem {
+
+enum class Nucleus { h1, c13 };
+
+// "1H" / "13C".
+std::string_view nucleus_name(Nucleus nucleus);
+// The nucleus observed for an element symbol ("H" -> h1, "C" -> c13), if any.
+std::optional<Nucleus> nucleus_for_element(std::string_view symbol);
+
+struct RegressionFactors {
+  std::string_view solvent;  // regression key, e.g. "CHCl3"
+  Nucleus nucleus;
+  double slope, intercept, mae, rmsd;
+  int n;
+};
+
+// The level label the table was fitted for.
+inline constexpr std::string_view kRegressionLevel = "B3LYP/6-311+G(2d,p)//B3LYP/6-31G*";
+
+std::span<const RegressionFactors> all_regression_factors();
+
+enum class ShiftMethod { regression, tms_reference };
+
+// Which method applies: regression when the preset's level is the fitted one
+// and the table has the solvent and nucleus, else tms_reference.
+ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus);
+
+// How shieldings of one nucleus become shifts for one job.
+struct ShiftConversion {
+  ShiftMethod method = ShiftMethod::tms_reference;
+  Nucleus nucleus = Nucleus::h1;
+  std::string level;    // preset level label
+  std::string solvent;  // regression key
+  double slope = -1, intercept = 0;      // regression: shift = slope*sigma + intercept
+  std::optional<double> sigma_tms;       // tms_reference: shift = sigma_tms - sigma
+  std::optional<double> mae, rmsd;       // regression fit quality, ppm
+  std::optional<int> n;
+  std::string source;
+
+  double shift(double sigma) const;
+  // For results.json: {"method": "regression"|"tms_reference", ...}.
+  nlohmann::json to_json() const;
+};
+
+// The conversion for a preset, solvent and nucleus. The TMS path needs
+// `sigma_tms` (the isotropic shielding of the TMS nucleus at the same level
+// and solvent); throws ChemError when it is required and missing.
+ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solvent,
+                                     Nucleus nucleus,
+                                     std::optional<double> sigma_tms = std::nullopt);
+
+}  // namespace qmnmr::chem
