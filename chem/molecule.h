@@ -1,0 +1,64 @@
+// Molecule: the one description of a job's molecule that every stage shares.
+// load_molecule turns user input (SMILES, XYZ or SDF/MOL text) into an RDKit
+// molecule with explicit hydrogens, a checked charge and multiplicity, and a
+// starting geometry whose atom order is the order of every geometry we write.
+#pragma once
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "chem/geometry.h"
+
+namespace RDKit {
+class RWMol;
+}
+
+namespace qmnmr::chem {
+
+// What the user gave: the text of a SMILES string or of a whole XYZ/SDF file.
+struct MoleculeInput {
+  enum class Format { smiles, xyz, sdf };
+  Format format = Format::smiles;
+  std::string text;
+  std::optional<int> charge;        // --charge; otherwise from the input
+  std::optional<int> multiplicity;  // --multiplicity; otherwise from the input
+  std::string name;                 // kept verbatim; writers sanitise it
+};
+
+struct LoadOptions {
+  std::set<std::string> allowed_elements;  // canonical symbols; empty = any element
+  std::string basis_description;           // names the basis in errors, e.g. "6-31G*"
+  int max_heavy_atoms = 30;
+  int seed = 42;  // ETKDG seed of the starting geometry
+};
+
+// A loaded, checked molecule. `rdkit` holds explicit hydrogens; atom i of
+// `rdkit`, `symbols` and `geometry` is the same atom (0-based).
+struct Molecule {
+  std::shared_ptr<RDKit::RWMol> rdkit;
+  int charge = 0;
+  int multiplicity = 1;
+  std::string canonical_smiles;  // without explicit hydrogens
+  std::vector<std::string> symbols;
+  Geometry geometry;  // starting geometry, Angstrom
+  std::string name;
+  // False for XYZ input: connectivity from distances, every bond single. Such a
+  // molecule has no force field typing, so the RDKit conformer search refuses it.
+  bool bond_orders_known = true;
+
+  size_t atom_count() const { return symbols.size(); }
+  size_t heavy_atom_count() const;
+  int electron_count() const;  // sum of atomic numbers minus the charge
+};
+
+// Parses, checks and embeds. Throws ChemError with a message naming the fix.
+Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options = {});
+
+// Copies the coordinates of conformer `conf_id` of `mol` into a Geometry.
+Geometry geometry_from_rdkit(const RDKit::RWMol& mol, int conf_id = -1);
+// Checks that `geometry` has the atoms of `molecule` in the same order.
+void check_geometry_matches(const Molecule& molecule, const Geometry& geometry);
+
+}  // namespace qmnmr::chem
