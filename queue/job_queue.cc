@@ -152,7 +152,7 @@ const std::filesystem::path& JobQueue::path() const { return db_->path(); }
 double JobQueue::now() const { return options_.clock ? options_.clock() : system_now(); }
 
 void JobQueue::configure() {
-  sqlite3_busy_timeout(db_->handle(), static_cast<int>(options_.busy_timeout.count()));
+  db_->set_busy_timeout(options_.busy_timeout);
   // Switching to WAL needs a moment of exclusive access; when several workers
   // start together one of them may see SQLITE_BUSY here despite the timeout.
   auto deadline = std::chrono::steady_clock::now() + options_.busy_timeout;

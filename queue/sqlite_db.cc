@@ -1,6 +1,9 @@
 // SqliteDb, Statement and ImmediateTransaction over the SQLite C API.
 #include "queue/sqlite_db.h"
 
+#include <unistd.h>
+
+#include <thread>
 #include <utility>
 
 #include "queue/error.h"
@@ -20,19 +23,31 @@ SqliteDb::SqliteDb(const std::filesystem::path& path) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
-SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
-  if (this != &other) {
-    sqlite3_close_v2(db_);
-    db_ = std::exchange(other.db_, nullptr);
-    path_ = std::move(other.path_);
-  }
-  return *this;
+void SqliteDb::set_busy_timeout(std::chrono::milliseconds timeout) {
+  busy_timeout_ = timeout;
+  busy_rng_ ^= static_cast<uint64_t>(::getpid()) * 0x100000001b3ull ^
+               static_cast<uint64_t>(reinterpret_cast<uintptr_t>(this));
+  sqlite3_busy_handler(db_, &SqliteDb::on_busy, this);
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+int SqliteDb::on_busy(void* arg, int count) {
+  auto* self = static_cast<SqliteDb*>(arg);
+  auto now = std::chrono::steady_clock::now();
+  if (count == 0) self->busy_since_ = now;
+  if (now - self->busy_since_ >= self->busy_timeout_) return 0;  // give up: SQLITE_BUSY
+  // xorshift: a little jitter so that waiting processes do not retry in step.
+  uint64_t& x = self->busy_rng_;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  // 50..250 us at first, growing to at most 2..10 ms for long waits.
+  int64_t cap_us = count < 20 ? 250 : count < 200 ? 2000 : 10000;
+  int64_t us = cap_us / 5 + static_cast<int64_t>(x % static_cast<uint64_t>(cap_us - cap_us / 5));
+  std::this_thread::sleep_for(std::chrono::microseconds(us));
+  return 1;
+}
 
 void SqliteDb::exec(const std::string& sql) {
   char* err = nullptr;

@@ -4,6 +4,7 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -12,15 +13,19 @@
 
 namespace qmnmr::queue {
 
-// One open connection. Not thread-safe: one object per thread.
+// One open connection. Not thread-safe: one object per thread. Not movable:
+// SQLite keeps a pointer to it for the busy handler.
 class SqliteDb {
  public:
   explicit SqliteDb(const std::filesystem::path& path);
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
-  SqliteDb(SqliteDb&& other) noexcept;
-  SqliteDb& operator=(SqliteDb&& other) noexcept;
   ~SqliteDb();
+
+  // Waits up to `timeout` for a lock held by another connection, polling in
+  // short randomised sleeps (SQLite's own handler sleeps up to 100 ms at a
+  // time, which starves busy workers of the lock under contention).
+  void set_busy_timeout(std::chrono::milliseconds timeout);
 
   sqlite3* handle() const { return db_; }
   const std::filesystem::path& path() const { return path_; }
@@ -34,8 +39,13 @@ class SqliteDb {
   [[noreturn]] void raise(int rc, std::string_view what) const;
 
  private:
+  static int on_busy(void* self, int count);
+
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
+  std::chrono::milliseconds busy_timeout_{0};
+  std::chrono::steady_clock::time_point busy_since_;
+  uint64_t busy_rng_ = 0x9e3779b97f4a7c15ull;
 };
 
 // One prepared statement; bind by 1-based index, step, read columns.
