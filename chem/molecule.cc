@@ -156,7 +156,7 @@ void embed_starting_geometry(RDKit::RWMol& mol, int seed) {
 
 std::string canonical_smiles_of(const RDKit::RWMol& mol) {
   try {
-    std::unique_ptr<RDKit::ROMol> noh(RDKit::MolOps::removeHs(mol, false, false, false));
+    std::unique_ptr<RDKit::ROMol> noh(RDKit::MolOps::removeHs(mol, false, false, true));
     return RDKit::MolToSmiles(*noh);
   } catch (const std::exception&) {
     try {

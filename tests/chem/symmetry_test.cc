@@ -55,6 +55,7 @@ TEST(SymmetryClasses, BenzeneHasOneCarbonAndOneHydrogenClass) {
   EXPECT_EQ(c.size(), 1u);
   EXPECT_EQ(h.size(), 1u);
   EXPECT_EQ(symmetry_groups(cls).size(), 2u);
+  EXPECT_EQ(m.canonical_smiles, "c1ccccc1");
 }
 
 TEST(SymmetryClasses, TolueneOrthoAndMetaPairs) {
