@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -55,7 +57,33 @@ std::string loggable(const std::vector<std::string>& argv) {
 
 std::string seconds_text(double s) { return fmt::format("{:.2f} s", s); }
 
-bool group_exists(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
+// Processes of session `sid` that are not in process group `sid` (Open MPI's
+// ranks: mpirun puts each in a group of its own, but they keep the session).
+std::vector<pid_t> session_strays(pid_t sid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = 0;
+    long ppid = 0, pgid = 0, session = 0;
+    if (!(rest >> state >> ppid >> pgid >> session)) continue;
+    if (session == sid && pgid != sid) out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+// True while any process of the group or the session is left (zombies count).
+bool tree_exists(pid_t sid) {
+  if (::kill(-sid, 0) == 0 || errno == EPERM) return true;
+  return !session_strays(sid).empty();
+}
 
 // Layer 1 and the owner of one process group: spawns, reaps its leader, and
 // in its destructor makes sure neither the leader nor its group outlives it.
@@ -135,9 +163,9 @@ class ProcessGroup {
     sigdelset(&all, SIGSTOP);
     posix_spawnattr_setsigmask(&attr, &empty);
     posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setpgroup(&attr, 0);
+    // A new session (and so a new process group with pgid = sid = pid).
     posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
     std::vector<std::string> env_strings;
     env_strings.reserve(env.size());
@@ -175,10 +203,15 @@ class ProcessGroup {
   int last_signal() const { return last_signal_; }
   const std::string& note() const { return note_; }
 
+  // Signals the process group and every other process of the session.
   void signal_group(int sig) {
     last_signal_ = sig;
     if (::kill(-pid_, sig) != 0 && errno != ESRCH) {
       spdlog::warn("kill(-{}, {}) failed: {}", pid_, signal_name(sig), std::strerror(errno));
+    }
+    for (pid_t stray : session_strays(pid_)) {
+      spdlog::debug("{} to pid {} (session {}, own process group)", signal_name(sig), stray, pid_);
+      ::kill(stray, sig);
     }
   }
 
@@ -246,22 +279,22 @@ class ProcessGroup {
   // `grace`; waits until no process of the group remains (or `kill_wait`).
   void drain_group(int first, milliseconds grace, milliseconds kill_wait) {
     reap_orphans();
-    if (!group_exists(pid_)) return;
-    spdlog::info("process group {} outlived its leader; sending {}", pid_, signal_name(first));
-    ::kill(-pid_, first);
+    if (!tree_exists(pid_)) return;
+    spdlog::info("processes of group {} outlived their leader; sending {}", pid_, signal_name(first));
+    signal_group(first);
     auto wait_gone = [&](milliseconds limit) {
       const auto deadline = Clock::now() + limit;
       for (;;) {
         reap_orphans();  // group members reparented to us must be reaped to vanish
-        if (!group_exists(pid_)) return true;
+        if (!tree_exists(pid_)) return true;
         if (Clock::now() >= deadline) return false;
         std::this_thread::sleep_for(milliseconds(20));
       }
     };
     if (first != SIGKILL) {
       if (wait_gone(grace)) return;
-      spdlog::info("process group {} still alive; sending SIGKILL", pid_);
-      ::kill(-pid_, SIGKILL);
+      spdlog::info("processes of group {} still alive; sending SIGKILL", pid_);
+      signal_group(SIGKILL);
     }
     if (!wait_gone(kill_wait)) {
       note_ += (note_.empty() ? "" : "; ") + std::string("process group ") + std::to_string(pid_) +

@@ -4,21 +4,27 @@
 // SIGINT -> SIGTERM -> SIGKILL, and reports exactly one outcome.
 //
 // Three layers, all in supervisor.cc:
-//  1. spawn: posix_spawn with POSIX_SPAWN_SETPGROUP (pgid = child pid, set in
-//     the child before exec, so there is no window where the group is
-//     unknown), default dispositions for every signal and an empty signal mask
-//     in the child, stdin from /dev/null, stdout/stderr dup2'ed from files the
-//     parent opened (so an error names the file), chdir via file action. The
-//     pid is registered in ChildRegistry (reaper.h) while it is spawned, so
+//  1. spawn: posix_spawn with POSIX_SPAWN_SETSID: the child leads a new
+//     session and so a new process group (sid = pgid = child pid, set in the
+//     child before exec: there is no window where the group is unknown).
+//     Default dispositions for every signal and an empty signal mask in the
+//     child, stdin from /dev/null, stdout/stderr dup2'ed from files the parent
+//     opened (so an error names the file), chdir via file action. The pid is
+//     registered in ChildRegistry (reaper.h) while it is spawned, so
 //     reap_orphans() never steals its exit status.
 //  2. wait loop: waits on a pidfd (poll, at most 100 ms at a time; a plain
 //     100 ms sleep where pidfd_open is missing), reaps only its own pid with
 //     waitpid(pid, WNOHANG), polls `should_stop` and the deadline.
-//  3. stop escalation: SIGINT to the group, wait `int_grace`; SIGTERM, wait
-//     `term_grace`; SIGKILL. After the leader is reaped the rest of its group
-//     (mpirun's children, background jobs of a script) is signalled too, and
-//     the supervisor waits until kill(-pgid, 0) says ESRCH, reaping orphans
-//     of the group that were reparented to us (subreaper / PID 1).
+//  3. stop escalation: SIGINT, wait `int_grace`; SIGTERM, wait `term_grace`;
+//     SIGKILL. Each signal goes to the process group *and* to every other
+//     process of the session: Open MPI 4's mpirun puts each rank in a process
+//     group of its own, but the ranks stay in mpirun's session. After the
+//     leader is reaped, whatever is left of the group or session (background
+//     jobs of a script, ranks of a killed mpirun) gets SIGTERM then SIGKILL,
+//     and the supervisor waits until none is left (kill(-pgid, 0) == ESRCH
+//     and no /proc entry with that session), reaping members reparented to
+//     us (subreaper / PID 1; the worker calls become_subreaper() at start).
+//     A descendant that calls setsid() itself escapes; none of our tools do.
 //
 // Why posix_spawn and not Boost.Process 1.74: the worker is multithreaded
 // (heartbeat, reaper), and glibc's posix_spawn (clone(CLONE_VFORK)) runs no
