@@ -20,6 +20,9 @@ double checked_minimum(const std::vector<double>& energies) {
   return lowest;
 }
 
+// Absorbs Hartree -> kcal/mol rounding so a conformer exactly at the edge stays in.
+constexpr double kWindowSlackKcal = 1e-9;
+
 }  // namespace
 
 std::vector<double> relative_energies_kcal(const std::vector<double>& energies_hartree) {
@@ -37,7 +40,7 @@ std::vector<size_t> within_energy_window(const std::vector<double>& energies_har
   std::vector<size_t> kept;
   const auto relative = relative_energies_kcal(energies_hartree);
   for (size_t i = 0; i < relative.size(); ++i)
-    if (relative[i] <= window_kcal) kept.push_back(i);
+    if (relative[i] <= window_kcal + kWindowSlackKcal) kept.push_back(i);
   return kept;
 }
 

@@ -1,0 +1,133 @@
+// Tests for the NWChem input writer, including hostile titles and paths.
+#include "chem/nwchem_input.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "chem/error.h"
+
+namespace qmnmr::chem {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+NwchemInput water(NwchemTask task) {
+  NwchemInput in;
+  in.title = "water";
+  in.geometry = parse_xyz("3\n\nO 0 0 0.1\nH 0 0.8 -0.5\nH 0 -0.8 -0.5\n");
+  in.basis = "6-31G*";
+  in.solvent = &find_solvent("chcl3");
+  in.memory_mb = 500;
+  in.scratch_dir = "/jobs/j1/dft_opt/c1/scratch";
+  in.permanent_dir = "/jobs/j1/dft_opt/c1/perm";
+  in.task = task;
+  return in;
+}
+
+std::vector<std::string> lines_starting(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t p = line.find_first_not_of(' ');
+    if (p != std::string::npos && line.compare(p, prefix.size(), prefix) == 0) out.push_back(line);
+  }
+  return out;
+}
+
+TEST(NwchemInput, OptimizationDeck) {
+  NwchemInput in = water(NwchemTask::optimize);
+  in.max_opt_steps = 40;
+  std::string text = write_nwchem_input(in);
+  EXPECT_THAT(text, HasSubstr("title \"water\"\n"));
+  EXPECT_THAT(text, HasSubstr("geometry units angstrom noautoz noautosym\n"));
+  EXPECT_THAT(text, HasSubstr("basis spherical\n  * library 6-31G*\nend\n"));
+  EXPECT_THAT(text, HasSubstr("cosmo\n  do_gasphase False\n  solvent chcl3\nend\n"));
+  EXPECT_THAT(text, HasSubstr("memory total 500 mb\n"));
+  EXPECT_THAT(text, HasSubstr("scratch_dir /jobs/j1/dft_opt/c1/scratch\n"));
+  EXPECT_THAT(text, HasSubstr("permanent_dir /jobs/j1/dft_opt/c1/perm\n"));
+  EXPECT_THAT(text, HasSubstr("  xc b3lyp\n  mult 1\n"));
+  EXPECT_THAT(text, HasSubstr("driver\n  maxiter 40\nend\n"));
+  EXPECT_THAT(text, Not(HasSubstr("direct")));
+  EXPECT_THAT(text, Not(HasSubstr("odft")));
+  EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft optimize"});
+  EXPECT_THAT(text, HasSubstr("  O    0.0000000000    0.0000000000    0.1000000000\n"));
+}
+
+TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {
+  NwchemInput in = water(NwchemTask::shielding);
+  in.solvent = &find_solvent("vacuum");
+  in.charge = 1;
+  in.multiplicity = 2;
+  in.grid = "xcoarse";
+  std::string text = write_nwchem_input(in);
+  EXPECT_THAT(text, Not(HasSubstr("cosmo")));
+  EXPECT_THAT(text, HasSubstr("charge 1\n"));
+  EXPECT_THAT(text, HasSubstr("  mult 2\n  odft\n  grid xcoarse\n  direct\nend\n"));
+  EXPECT_THAT(text, HasSubstr("property\n  shielding\nend\n"));
+  EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft property"});
+}
+
+TEST(NwchemInput, HostileTitleCannotInjectDirectives) {
+  NwchemInput in = water(NwchemTask::optimize);
+  in.title = "x\ntask shell rm -rf /\n\"; task shell echo hi # \\";
+  std::string text = write_nwchem_input(in);
+  EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft optimize"});
+  auto titles = lines_starting(text, "title");
+  ASSERT_EQ(titles.size(), 1u);
+  const std::string& t = titles[0];
+  EXPECT_EQ(t.front(), 't');
+  EXPECT_EQ(std::count(t.begin(), t.end(), '"'), 2);
+  EXPECT_EQ(t.find(';'), std::string::npos);
+  EXPECT_EQ(t.find('#'), std::string::npos);
+  EXPECT_EQ(t.find('\\'), std::string::npos);
+}
+
+TEST(NwchemInput, SanitizeTitle) {
+  EXPECT_EQ(sanitize_nwchem_title("ethanol (run 2)"), "ethanol (run 2)");
+  EXPECT_EQ(sanitize_nwchem_title("a\"b;c\nd"), "a_b_c_d");
+  EXPECT_EQ(sanitize_nwchem_title("   "), "qmnmr");
+  EXPECT_EQ(sanitize_nwchem_title(std::string(200, 'a')).size(), 80u);
+}
+
+TEST(NwchemInput, RejectsUnsafePaths) {
+  for (const char* bad : {"/tmp/a\nb", "/tmp/a b", "/tmp/\"x", "/tmp/a;b", "/tmp/a\tb", ""}) {
+    NwchemInput in = water(NwchemTask::optimize);
+    in.scratch_dir = bad;
+    EXPECT_THROW(write_nwchem_input(in), ChemError) << bad;
+    NwchemInput in2 = water(NwchemTask::optimize);
+    in2.permanent_dir = bad;
+    EXPECT_THROW(write_nwchem_input(in2), ChemError) << bad;
+  }
+}
+
+TEST(NwchemInput, RejectsBadSymbolsChargesAndTokens) {
+  NwchemInput in = water(NwchemTask::optimize);
+  in.geometry.atoms[0].symbol = "Xx";
+  EXPECT_THROW(write_nwchem_input(in), ChemError);
+
+  NwchemInput odd = water(NwchemTask::optimize);
+  odd.charge = 1;  // 9 electrons cannot be a singlet
+  try {
+    write_nwchem_input(odd);
+    FAIL();
+  } catch (const ChemError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("9 electrons"));
+  }
+
+  NwchemInput func = water(NwchemTask::optimize);
+  func.functional = "b3lyp\ntask shell";
+  EXPECT_THROW(write_nwchem_input(func), ChemError);
+  NwchemInput start = water(NwchemTask::optimize);
+  start.start_name = "../x";
+  EXPECT_THROW(write_nwchem_input(start), ChemError);
+  NwchemInput mem = water(NwchemTask::optimize);
+  mem.memory_mb = 0;
+  EXPECT_THROW(write_nwchem_input(mem), ChemError);
+}
+
+}  // namespace
+}  // namespace qmnmr::chem

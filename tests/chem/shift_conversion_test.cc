@@ -1,0 +1,67 @@
+// Tests for shielding -> shift conversion: regression at the production level,
+// TMS reference elsewhere.
+#include "chem/shift_conversion.h"
+
+#include <gtest/gtest.h>
+
+#include "chem/error.h"
+
+namespace qmnmr::chem {
+namespace {
+
+TEST(ShiftConversion, ProductionChcl3Regression) {
+  const Preset& p = find_preset("production");
+  EXPECT_EQ(shift_method_for(p, find_solvent("chcl3"), Nucleus::h1), ShiftMethod::regression);
+  ShiftConversion c = shift_conversion_for(p, find_solvent("chcl3"), Nucleus::h1);
+  // 1H CHCl3: -0.9375324445748368 * 31.0 + 29.917572478615273 = 0.85406669... ppm
+  EXPECT_NEAR(c.shift(31.0), 0.854066696796332, 1e-12);
+  EXPECT_DOUBLE_EQ(*c.mae, 0.124);
+  auto j = c.to_json();
+  EXPECT_EQ(j["method"], "regression");
+  EXPECT_EQ(j["solvent"], "CHCl3");
+  EXPECT_EQ(j["nucleus"], "1H");
+  EXPECT_DOUBLE_EQ(j["slope"].get<double>(), -0.9375324445748368);
+  EXPECT_NE(j["source"].get<std::string>().find("10.3390/molecules28062449"), std::string::npos);
+}
+
+TEST(ShiftConversion, CarbonInDcmAndVacuum) {
+  const Preset& p = find_preset("production");
+  ShiftConversion dcm = shift_conversion_for(p, find_solvent("dcm"), Nucleus::c13);
+  EXPECT_NEAR(dcm.shift(100.0), -0.946299 * 100.0 + 172.2269, 1e-9);
+  EXPECT_DOUBLE_EQ(*dcm.mae, 2.048);
+  ShiftConversion vac = shift_conversion_for(p, find_solvent("vacuum"), Nucleus::c13);
+  EXPECT_EQ(*vac.n, 219);
+  EXPECT_NEAR(vac.shift(175.71087286822868 / 0.9726389627459856), 0.0, 1e-9);
+}
+
+TEST(ShiftConversion, EverySolventHasBothNuclei) {
+  const Preset& p = find_preset("production");
+  for (const Solvent& s : all_solvents())
+    for (Nucleus n : {Nucleus::h1, Nucleus::c13})
+      EXPECT_EQ(shift_method_for(p, s, n), ShiftMethod::regression) << s.key;
+  EXPECT_EQ(all_regression_factors().size(), 26u);
+}
+
+TEST(ShiftConversion, OtherLevelsUseTms) {
+  for (const char* name : {"draft", "test"}) {
+    const Preset& p = find_preset(name);
+    EXPECT_EQ(shift_method_for(p, find_solvent("chcl3"), Nucleus::c13), ShiftMethod::tms_reference);
+    EXPECT_THROW(shift_conversion_for(p, find_solvent("chcl3"), Nucleus::c13), ChemError);
+    ShiftConversion c = shift_conversion_for(p, find_solvent("chcl3"), Nucleus::c13, 190.5);
+    EXPECT_DOUBLE_EQ(c.shift(120.25), 70.25);
+    auto j = c.to_json();
+    EXPECT_EQ(j["method"], "tms_reference");
+    EXPECT_DOUBLE_EQ(j["sigma_tms"].get<double>(), 190.5);
+    EXPECT_TRUE(j["mae"].is_null());
+  }
+}
+
+TEST(ShiftConversion, NucleusForElement) {
+  EXPECT_EQ(nucleus_for_element("H"), Nucleus::h1);
+  EXPECT_EQ(nucleus_for_element("C"), Nucleus::c13);
+  EXPECT_FALSE(nucleus_for_element("O"));
+  EXPECT_EQ(nucleus_name(Nucleus::c13), "13C");
+}
+
+}  // namespace
+}  // namespace qmnmr::chem
