@@ -34,7 +34,10 @@ class JobStore {
   bool exists(const std::string& id) const;
 
   // Makes jobs/<id>/ with scratch/, output/, logs/ and input.json (atomic).
-  // Throws QueueError when the job directory exists already.
+  // Throws QueueError when the job directory exists already. Submitting:
+  // id = generate_job_id(); create(id, input); write_status(id, initial_status
+  // (...)); then JobQueue::submit_as(id, ...), so that no worker can claim a
+  // job whose directory is not there yet.
   void create(const std::string& id, const nlohmann::json& input) const;
 
   // status.json, replaced atomically (pretty-printed, trailing newline).
