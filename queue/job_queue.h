@@ -144,7 +144,10 @@ class JobQueue {
   std::optional<Claim> claim(const std::string& owner, std::chrono::seconds lease);
 
   // Fenced calls: they act only while the job is running under this very
-  // claim, and return false (changing nothing) when the lease was lost.
+  // claim, and return false (changing nothing) when the lease was lost. A
+  // lease is lost when reap_expired/recover_owner released the job (or it was
+  // re-claimed since); a lease past its expiry that nobody reaped yet still
+  // counts as held.
   LeaseStatus extend_lease(const Claim& claim, std::chrono::seconds lease);
   bool record_stage(const Claim& claim, const std::string& stage);
   bool complete(const Claim& claim);
