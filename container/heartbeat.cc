@@ -117,7 +117,10 @@ HeartbeatWriter::HeartbeatWriter(std::filesystem::path data_dir, WorkerState& st
       interval_(interval),
       on_tick_(std::move(on_tick)) {
   std::filesystem::create_directories(path_.parent_path());  // throws naming the path
-  write_beat(false);
+  if (!write_beat(false)) {
+    throw std::runtime_error("cannot write heartbeat " + path_.string() +
+                             ": check that the data directory is writable");
+  }
   thread_ = std::thread([this] { loop(); });
 }
 

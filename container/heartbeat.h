@@ -71,7 +71,8 @@ std::string heartbeat_json(const WorkerSnapshot& snapshot,
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
 // Owns the heartbeat thread. The first beat is written before the constructor
-// returns (so a failing data root fails loudly and early); then one beat every
+// returns (a data root that cannot take it throws std::runtime_error or
+// std::filesystem::filesystem_error, loudly and early); then one beat every
 // `interval`. Write errors and exceptions from `on_tick` are logged, never
 // thrown from the thread.
 class HeartbeatWriter {
