@@ -99,7 +99,7 @@ class ProcessGroup {
       signal_group(SIGKILL);
       wait_leader_blocking();
     }
-    drain_group(SIGKILL, milliseconds(0), milliseconds(10000));
+    if (!drained_) drain_group(SIGKILL, milliseconds(0), milliseconds(10000));
     ChildRegistry::unregister(pid_);
   }
 
@@ -278,6 +278,7 @@ class ProcessGroup {
   // SIGKILL when the escalation already reached it), then SIGKILL after
   // `grace`; waits until no process of the group remains (or `kill_wait`).
   void drain_group(int first, milliseconds grace, milliseconds kill_wait) {
+    drained_ = true;
     reap_orphans();
     if (!tree_exists(pid_)) return;
     spdlog::info("processes of group {} outlived their leader; sending {}", pid_, signal_name(first));
@@ -307,6 +308,7 @@ class ProcessGroup {
   pid_t pid_ = -1;
   Fd pidfd_;
   bool reaped_ = false;
+  bool drained_ = false;
   int status_ = 0;
   int last_signal_ = 0;
   std::string note_;
