@@ -100,7 +100,7 @@ std::vector<size_t> by_energy(const std::vector<double>& energies) {
 
 }  // namespace
 
-RmsdCalculator::RmsdCalculator(const Molecule& molecule) : molecule_(&molecule) {
+RmsdCalculator::RmsdCalculator(const Molecule& molecule) : molecule_(molecule) {
   if (!molecule.rdkit) throw ChemError("rmsd: the molecule has no RDKit structure");
   const auto& mol = *molecule.rdkit;
   auto classes = symmetry_classes(molecule);
@@ -180,8 +180,8 @@ RmsdCalculator::RmsdCalculator(const Molecule& molecule) : molecule_(&molecule) 
 }
 
 double RmsdCalculator::operator()(const Geometry& a, const Geometry& b) const {
-  check_geometry_matches(*molecule_, a);
-  check_geometry_matches(*molecule_, b);
+  check_geometry_matches(molecule_, a);
+  check_geometry_matches(molecule_, b);
   const size_t n = a.atoms.size();
   std::vector<RDGeom::Point3D> rpos(n), ppos(n);
   for (size_t i = 0; i < n; ++i) rpos[i] = point(a.atoms[i]), ppos[i] = point(b.atoms[i]);
@@ -206,7 +206,10 @@ double RmsdCalculator::operator()(const Geometry& a, const Geometry& b) const {
         if (grp.atoms.size() < 2) continue;
         auto best_assign = assign(grp.atoms, hgroups_[partner[g]].atoms, rpos, moved);
         for (size_t i = 0; i < grp.atoms.size(); ++i)
-          if (map[grp.atoms[i]] != best_assign[i]) map[grp.atoms[i]] = best_assign[i], changed = true;
+          if (map[grp.atoms[i]] != best_assign[i]) {
+            map[grp.atoms[i]] = best_assign[i];
+            changed = true;
+          }
       }
       if (!changed) break;
       if (round + 1 == kAssignmentRounds) ssr = align(rpos, ppos, map, nullptr);

@@ -22,7 +22,7 @@ class RmsdCalculator {
   size_t permutation_count() const { return heavy_perms_.size(); }
 
  private:
-  const Molecule* molecule_;
+  Molecule molecule_;  // a cheap copy (shared RDKit structure): no lifetime ties
   std::vector<std::vector<int>> heavy_perms_;  // perm[k] = probe atom for ref heavy atom k
   std::vector<int> heavy_;                     // heavy atom indices
   // Hydrogen groups keyed by heavy slot (index into heavy_) or -1 for hydrogens

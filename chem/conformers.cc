@@ -6,6 +6,7 @@
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
 
+#include <algorithm>
 #include <memory>
 
 #include <limits>
@@ -44,7 +45,9 @@ std::vector<Conformer> generate_conformers(const Molecule& molecule,
   RDKit::RWMol mol(*molecule.rdkit);
   RDKit::DGeomHelpers::EmbedParameters params = RDKit::DGeomHelpers::ETKDGv3;
   params.randomSeed = options.seed;
-  params.numThreads = 1;  // one thread keeps the result reproducible
+  // Each conformer's seed derives from randomSeed and its index, so the
+  // result is the same for any thread count.
+  params.numThreads = std::max(1, options.threads);
   // No pruning at embedding time: RDKit's symmetry-aware pruning ignores
   // hydrogens, which would merge OH rotamers; the all-atom pruning runs after
   // optimisation instead.
@@ -58,7 +61,8 @@ std::vector<Conformer> generate_conformers(const Molecule& molecule,
         "ETKDGv3 could not embed any conformer of this molecule; check the structure or use "
         "the 'single' conformer method with an XYZ/SDF input");
 
-  ForceFieldResult ff = optimise_conformers(mol, options.max_iterations);
+  ForceFieldResult ff =
+      optimise_conformers(mol, options.max_iterations, std::max(1, options.threads));
   if (ff.kind == ForceFieldKind::none)
     throw ChemError(
         "neither MMFF94 nor UFF has parameters for this molecule; use the 'crest' or 'single' "

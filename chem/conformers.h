@@ -22,6 +22,7 @@ struct ConformerOptions {
   int many_rotors_count = 200;
   double prune_rmsd_angstrom = 0.5;  // all atoms, symmetry-aware, after MMFF
   int max_iterations = 2000;        // force-field optimisation steps
+  int threads = 1;  // embedding and force-field threads; the result does not depend on it
 };
 
 // Rotatable bonds by RDKit's default definition.

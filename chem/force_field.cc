@@ -9,15 +9,15 @@
 
 namespace qmnmr::chem {
 
-ForceFieldResult optimise_conformers(RDKit::ROMol& mol, int max_iterations) {
+ForceFieldResult optimise_conformers(RDKit::ROMol& mol, int max_iterations, int threads) {
   ForceFieldResult out;
   std::vector<std::pair<int, double>> results;
   RDKit::MMFF::MMFFMolProperties props(mol);
   if (props.isValid()) {
-    RDKit::MMFF::MMFFOptimizeMoleculeConfs(mol, results, 1, max_iterations);
+    RDKit::MMFF::MMFFOptimizeMoleculeConfs(mol, results, threads, max_iterations);
     out.kind = ForceFieldKind::mmff94;
   } else if (RDKit::UFF::getAtomTypes(mol).second) {
-    RDKit::UFF::UFFOptimizeMoleculeConfs(mol, results, 1, max_iterations);
+    RDKit::UFF::UFFOptimizeMoleculeConfs(mol, results, threads, max_iterations);
     out.kind = ForceFieldKind::uff;
   } else {
     return out;

@@ -19,9 +19,10 @@ struct ForceFieldResult {
   std::vector<bool> converged;
 };
 
-// Optimises every conformer of `mol` in place, one thread (reproducible).
-// kind == none (and no energies) when neither force field has parameters.
-ForceFieldResult optimise_conformers(RDKit::ROMol& mol, int max_iterations);
+// Optimises every conformer of `mol` in place; conformers are independent, so
+// the result does not depend on `threads`. kind == none (and no energies) when
+// neither force field has parameters.
+ForceFieldResult optimise_conformers(RDKit::ROMol& mol, int max_iterations, int threads = 1);
 
 std::string to_string(ForceFieldKind kind);
 

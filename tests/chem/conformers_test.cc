@@ -60,6 +60,9 @@ TEST(Conformers, SameInputSameOutput) {
   auto b = generate_conformers(from_smiles("CCCCO"));
   ASSERT_GT(a.size(), 1u);
   EXPECT_EQ(all_xyz(a), all_xyz(b));
+  ConformerOptions two_threads;
+  two_threads.threads = 2;
+  EXPECT_EQ(all_xyz(a), all_xyz(generate_conformers(m, two_threads)));
   ConformerOptions other;
   other.seed = 7;
   EXPECT_NE(all_xyz(a), all_xyz(generate_conformers(m, other)));

@@ -59,7 +59,8 @@ TEST(SymmetryClasses, BenzeneHasOneCarbonAndOneHydrogenClass) {
 }
 
 TEST(SymmetryClasses, TolueneOrthoAndMetaPairs) {
-  Molecule m = from_smiles("Cc1ccccc1");  // atoms: 0 CH3, 1 ipso, 2 ortho, 3 meta, 4 para, 5 meta, 6 ortho
+  // Atoms: 0 CH3, 1 ipso, 2 ortho, 3 meta, 4 para, 5 meta, 6 ortho.
+  Molecule m = from_smiles("Cc1ccccc1");
   auto cls = symmetry_classes(m);
   EXPECT_EQ(cls[2], cls[6]);
   EXPECT_EQ(cls[3], cls[5]);
