@@ -1,0 +1,35 @@
+// JobRequest: what one job asks for (the molecule and how to treat it), as
+// given on the command line, stored in input.json and in the queue. Checked
+// before any program starts: parse_request rejects unknown keys and bad
+// values with a message that names the fix.
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "chem/molecule.h"
+
+namespace qmnmr::runner {
+
+struct JobRequest {
+  chem::MoleculeInput molecule;
+  std::string solvent = "chcl3";
+  std::string preset = "production";
+  std::string conformers = "rdkit";  // single | rdkit | crest
+  int max_conformers = 8;
+
+  // input.json: {"smiles"|"xyz"|"sdf": text, "name", "charge", "multiplicity",
+  // "solvent", "preset", "conformer_mode", "max_conformers"}.
+  nlohmann::json to_json() const;
+};
+
+// Reads input.json (or a queue row); throws std::invalid_argument naming
+// the key at fault.
+JobRequest request_from_json(const nlohmann::json& j);
+
+// Checks settings that need no chemistry: solvent, preset and conformer
+// mode exist, max_conformers >= 1. Throws chem::ChemError or
+// std::invalid_argument with a message naming the fix.
+void check_request_settings(const JobRequest& request);
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,58 @@
+// The job pipeline: prepare -> conformers -> xtb -> dft_opt -> dft_filter ->
+// shielding -> average -> report, each stage in its own scratch folder.
+// A stage that finishes leaves scratch/<stage>/done.json holding the
+// ensemble as it stands, so a rerun into the same job folder resumes after
+// the last finished stage (and inside dft_opt/shielding, after the last
+// finished conformer). runner/ drives; chem/ knows the chemistry.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runner/job_request.h"
+#include "runner/status_file.h"
+#include "runner/tool_runner.h"
+
+namespace qmnmr::runner {
+
+// The folders of one job: status.json, input.json, scratch/, output/, logs/.
+struct JobPaths {
+  std::filesystem::path root;
+  std::filesystem::path scratch() const { return root / "scratch"; }
+  std::filesystem::path output() const { return root / "output"; }
+  std::filesystem::path logs() const { return root / "logs"; }
+  std::filesystem::path status() const { return root / "status.json"; }
+  std::filesystem::path input() const { return root / "input.json"; }
+  void create() const;
+};
+
+struct PipelineHooks {
+  // A stage finished (the queue records it as the job's last stage).
+  std::function<void(const std::string& stage)> stage_done;
+  // The stage now running (the heartbeat reports it).
+  std::function<void(const std::string& stage)> stage_started;
+};
+
+enum class PipelineResult { complete, failed, interrupted };
+
+// The stages, in order, with their labels.
+const std::vector<std::pair<std::string, std::string>>& pipeline_stages();
+
+// The last stage with a done-record under `paths`, or "" when none.
+std::string last_finished_stage(const JobPaths& paths);
+
+// Loads and checks the request's molecule: parsed, elements covered by both
+// basis sets of the preset, charge and multiplicity consistent. Throws
+// chem::ChemError naming the fix. No program runs.
+chem::Molecule load_request_molecule(const JobRequest& request);
+
+// Runs (or resumes) one job. Errors of the job become status.json `failed`
+// with error_message and PipelineResult::failed; a stop request becomes
+// PipelineResult::interrupted with the finished stages kept. `cache_dir`
+// holds the TMS references shared by jobs (<data>/reference).
+PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, StatusFile& status,
+                            ToolRunner& tools, const std::filesystem::path& cache_dir,
+                            const PipelineHooks& hooks = {});
+
+}  // namespace qmnmr::runner
