@@ -162,7 +162,7 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
   tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
   tc.log = make_job_logger(paths.logs() / "job.log");
   ToolRunner tools(tc);
-  auto result = run_pipeline(request, paths, status, tools, config.data_dir.value / "reference");
+  auto result = run_pipeline(request, paths, status, tools, config.reference_cache());
   switch (result) {
     case PipelineResult::complete:
       std::cout << format_results_table(status.doc()) << "results: " << paths.output().string()

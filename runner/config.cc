@@ -1,6 +1,8 @@
 // Config loading: the key table, value parsing and precedence.
 #include "runner/config.h"
 
+#include "runner/resource_plan.h"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -82,28 +84,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"cgroup_root", "QMNMR_CGROUP_ROOT", "where the cgroup file systems are mounted"},
       {"step_timeout_seconds", "QMNMR_STEP_TIMEOUT", "wall-clock limit per external program, 0 = none"},
       {"force_network_fs", "QMNMR_FORCE_NETWORK_FS", "allow a data root on NFS/Lustre (one host only)"},
+      {"reference_dir", "QMNMR_REFERENCE_DIR", "cache of TMS references (default <data>/reference)"},
   };
   return keys;
-}
-
-std::uint64_t parse_bytes(const std::string& text, const std::string& what) {
-  auto t = lower(trim(text));
-  size_t i = 0;
-  while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
-  std::string number = t.substr(0, i), unit = trim(t.substr(i));
-  double v = 0;
-  auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
-  double mult = 0;
-  if (unit.empty() || unit == "b") mult = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024.0;
-  else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024.0 * 1024;
-  else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024.0 * 1024 * 1024;
-  else if (unit == "t" || unit == "tb" || unit == "tib") mult = 1024.0 * 1024 * 1024 * 1024;
-  if (number.empty() || ec != std::errc{} || p != number.data() + number.size() || mult == 0 ||
-      v <= 0 || !std::isfinite(v * mult))
-    throw ConfigError(what + "='" + text + "' is not a memory size; use e.g. " + what +
-                      "=3g or 3072m (a positive amount)");
-  return static_cast<std::uint64_t>(v * mult);
 }
 
 int parse_positive_int(const std::string& text, const std::string& what) {
@@ -141,7 +124,7 @@ void Config::set(const std::string& key, const std::string& value, const Origin&
     put(log_level, one_of(value, what, {"trace", "debug", "info", "warn", "error"}));
   else if (key == "ranks") put(ranks, std::optional<int>(parse_positive_int(value, what)));
   else if (key == "memory")
-    put(memory_bytes, std::optional<std::uint64_t>(parse_bytes(value, what)));
+    put(memory_bytes, std::optional<std::uint64_t>(parse_memory_amount(value, what)));
   else if (key == "preset") put(preset, nonempty(value, what));
   else if (key == "solvent") put(solvent, nonempty(value, what));
   else if (key == "conformers") put(conformers, one_of(value, what, {"single", "rdkit", "crest"}));
@@ -155,6 +138,7 @@ void Config::set(const std::string& key, const std::string& value, const Origin&
   else if (key == "cgroup_root") put(cgroup_root, std::filesystem::path(nonempty(value, what)));
   else if (key == "step_timeout_seconds") put(step_timeout_seconds, parse_seconds(value, what, true));
   else if (key == "force_network_fs") put(force_network_fs, parse_bool(value, what));
+  else if (key == "reference_dir") put(reference_dir, std::filesystem::path(nonempty(value, what)));
   else
     throw ConfigError("unknown setting '" + key + "' (" + origin.label +
                       "); see `qmnmr doctor` for the list of settings");
@@ -223,6 +207,7 @@ nlohmann::json Config::describe() const {
   row("cgroup_root", cgroup_root.value.string(), cgroup_root.origin);
   row("step_timeout_seconds", step_timeout_seconds.value, step_timeout_seconds.origin);
   row("force_network_fs", force_network_fs.value, force_network_fs.origin);
+  row("reference_dir", reference_cache().string(), reference_dir.origin);
   return j;
 }
 

@@ -54,6 +54,12 @@ struct Config {
   Setting<std::filesystem::path> cgroup_root{"/sys/fs/cgroup"};
   Setting<double> step_timeout_seconds{0};  // 0 = no wall-clock limit per program
   Setting<bool> force_network_fs{false};
+  Setting<std::filesystem::path> reference_dir;  // empty: <data_dir>/reference
+
+  // Where TMS references are cached: reference_dir, else <data_dir>/reference.
+  std::filesystem::path reference_cache() const {
+    return reference_dir.value.empty() ? data_dir.value / "reference" : reference_dir.value;
+  }
 
   // Loads defaults, then the config file (--config, else QMNMR_CONFIG, else
   // /etc/qmnmr/qmnmr.conf when present), then the environment.
@@ -78,8 +84,6 @@ struct ConfigKey {
 };
 const std::vector<ConfigKey>& config_keys();
 
-// Parses "3g", "3GiB", "512m", "1073741824" into bytes; throws ConfigError.
-std::uint64_t parse_bytes(const std::string& text, const std::string& what);
 // Parses a whole number >= 1; throws ConfigError naming `what`.
 int parse_positive_int(const std::string& text, const std::string& what);
 

@@ -147,7 +147,7 @@ int run_worker(Config config, const WorkerOptions& options) {
     PipelineResult result;
     try {
       auto request = request_from_json(claim->input);
-      result = run_pipeline(request, paths, status, tools, store.root() / "reference", hooks);
+      result = run_pipeline(request, paths, status, tools, config.reference_cache(), hooks);
     } catch (const std::exception& e) {
       status.fail(std::string("bad job input: ") + e.what());
       result = PipelineResult::failed;
