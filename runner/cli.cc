@@ -20,11 +20,13 @@
 #include "queue/error.h"
 #include "queue/job_status.h"
 #include "runner/app.h"
+#include "runner/batch.h"
 #include "runner/doctor.h"
 #include "runner/job_request.h"
 #include "runner/logging.h"
 #include "runner/pipeline.h"
 #include "runner/queue_commands.h"
+#include "runner/tool_versions.h"
 #include "runner/worker.h"
 
 namespace qmnmr::runner {
@@ -152,6 +154,7 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
                                           static_cast<double>(std::time(nullptr))));
   status.save();
 
+  status.doc()["tool_versions"] = tool_versions();
   container::SignalMonitor signals;
   ToolContext tc;
   tc.plan = plan;
@@ -260,6 +263,31 @@ int run_cli(int argc, char** argv) {
   add_global_options(*worker, g);
   add_resource_options(*worker, g);
 
+  auto* batch = app.add_subcommand(
+      "batch", "run the entries of a CSV (id,smiles,...) or .smi file, one job folder each");
+  BatchOptions b;
+  std::string batch_file, batch_out;
+  batch->add_option("file", batch_file, "CSV (id,smiles[,name,charge,multiplicity,solvent]) "
+                                        "or .smi file")->required();
+  batch->add_option("--out", batch_out, "folder holding one job folder per entry")->required();
+  auto* batch_all = batch->add_flag("--all", b.all, "run every entry in turn");
+  batch->add_option("--task", b.task, "run entry N (1-based; default SLURM_ARRAY_TASK_ID)")
+      ->excludes(batch_all);
+  batch->add_option("--solvent", b.solvent, "default solvent (an entry's own column wins)");
+  batch->add_option("--preset", b.preset, "production, draft or test");
+  batch->add_option("--conformers", b.conformers, "single, rdkit or crest");
+  batch->add_option("--max-conformers", b.max_conformers, "most conformers that go to DFT");
+  add_global_options(*batch, g);
+  add_resource_options(*batch, g);
+
+  auto* collect = app.add_subcommand("collect", "one table of a batch folder's states and shifts");
+  std::string collect_dir;
+  bool collect_csv = false, collect_json = false;
+  collect->add_option("dir", collect_dir, "the --out folder of qmnmr batch")->required();
+  auto* cc = collect->add_flag("--csv", collect_csv, "one CSV row per shift");
+  collect->add_flag("--json", collect_json, "print JSON")->excludes(cc);
+  add_global_options(*collect, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -285,6 +313,12 @@ int run_cli(int argc, char** argv) {
     if (cancel->parsed()) return cmd_cancel(config, q);
     if (result->parsed()) return cmd_result(config, q);
     if (worker->parsed()) return run_worker(config, w);
+    if (batch->parsed()) {
+      b.file = batch_file;
+      b.out_dir = fs::absolute(batch_out);
+      return cmd_batch(config, b);
+    }
+    if (collect->parsed()) return cmd_collect(collect_dir, collect_csv, collect_json);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qmnmr: error: %s\n", e.what());
     return 1;

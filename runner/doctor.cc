@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -14,74 +13,16 @@
 #include "runner/app.h"
 #include "runner/mpi_launch.h"
 #include "runner/shm_check.h"
+#include "runner/tool_versions.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-struct ToolCheck {
-  std::string name;
-  bool required = true;
-  std::string install;  // how to get it
-  std::optional<fs::path> path;
-  std::string version;
-  std::string problem;
-};
-
-// Runs argv (in a temp dir) and returns its stdout+stderr, "" on failure.
-std::string capture(const std::vector<std::string>& argv, const fs::path& dir,
-                    const std::map<std::string, std::string>& env = {}) {
-  container::ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = dir;
-  spec.env = container::current_environment(env);
-  spec.stdout_path = dir / "out.txt";
-  spec.stderr_path = spec.stdout_path;
-  spec.timeout = std::chrono::seconds(60);
-  auto outcome = container::run_process(spec);
-  std::error_code ec;
-  if (!fs::exists(spec.stdout_path, ec)) return {};
-  return queue::read_file(spec.stdout_path);
-}
-
-std::string first_match(const std::string& text, const std::regex& re) {
-  std::smatch m;
-  return std::regex_search(text, m, re) ? m[1].str() : std::string();
-}
-
-}  // namespace
-
 int run_doctor(const Config& config, bool as_json) {
-  const char* path_env = std::getenv("PATH");
-  std::string path_list = path_env ? path_env : "";
-  std::vector<ToolCheck> tools = {
-      {"nwchem", true, "apt-get install nwchem (Debian 12: 7.0.2)"},
-      {"mpirun", true, "apt-get install openmpi-bin"},
-      {"xtb", true, "apt-get install xtb (Debian 12: 6.5.1)"},
-      {"crest", false,
-       "optional: the upstream CREST release binary (Dockerfile.worker build argument); without "
-       "it the conformer search uses RDKit + xTB"},
-  };
+  auto tools = find_tools();
   auto tmp = fs::temp_directory_path() / ("qmnmr-doctor-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
-  for (auto& t : tools) {
-    t.path = container::find_program(t.name, path_list);
-    if (!t.path) {
-      t.problem = t.name + " not found on PATH";
-      continue;
-    }
-    if (t.name == "xtb")
-      t.version = first_match(capture({t.path->string(), "--version"}, tmp),
-                              std::regex(R"(xtb version ([0-9.]+))"));
-    else if (t.name == "mpirun")
-      t.version = first_match(capture({t.path->string(), "--version"}, tmp),
-                              std::regex(R"(\(Open MPI\) ([0-9.]+))"));
-    else if (t.name == "crest")
-      t.version = first_match(capture({t.path->string(), "--version"}, tmp),
-                              std::regex(R"(Version ([0-9.]+))"));
-  }
   // NWChem has no --version: a one-rank smoke test through mpirun tells the
   // version and proves that both work together.
   auto& nwchem = tools[0];
@@ -94,10 +35,10 @@ int run_doctor(const Config& config, bool as_json) {
                                  "0.74\nend\nbasis\n * library sto-3g\nend\ntask scf energy\n");
     ResourcePlan one;
     one.ranks = 1;
-    auto text = capture(nwchem_launch_argv(one, "smoke.nw", LaunchMode::mpirun,
+    auto text = capture_output(nwchem_launch_argv(one, "smoke.nw", LaunchMode::mpirun,
                                            nwchem.path->string()),
                         tmp, mpi_environment(one, ::geteuid() == 0));
-    nwchem.version = first_match(text, std::regex(R"(\(NWChem\) ([0-9.]+))"));
+    nwchem.version = nwchem_version_from_output(text);
     if (text.find("Total SCF energy") == std::string::npos)
       nwchem.problem = "the NWChem smoke test (H2 SCF, 1 rank via mpirun) did not finish: " +
                        text.substr(text.size() > 400 ? text.size() - 400 : 0);

@@ -19,6 +19,7 @@
 #include "runner/pipeline.h"
 #include "runner/shm_check.h"
 #include "runner/status_file.h"
+#include "runner/tool_versions.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -116,6 +117,7 @@ int run_worker(Config config, const WorkerOptions& options) {
                       queue::initial_status(claim->id, claim->input, jobs.now()));
     status.doc()["worker_id"] = id;
     status.doc()["attempts"] = claim->attempt;
+    status.doc()["tool_versions"] = tool_versions();
 
     ToolContext tc;
     tc.plan = plan;
@@ -141,6 +143,8 @@ int run_worker(Config config, const WorkerOptions& options) {
     hooks.stage_started = [&](const std::string& stage) {
       state.set_stage(stage);
       if (drain.started()) throw JobInterrupted("worker is draining");
+      if (current.cancel_requested) throw JobInterrupted("cancel requested");
+      if (current.lease_lost) throw JobInterrupted("lease lost");
     };
     hooks.stage_done = [&](const std::string& stage) { jobs.record_stage(*claim, stage); };
 
