@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "chem/error.h"
+#include "chem/text_lines.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -20,17 +21,9 @@ constexpr std::array<std::string_view, 87> kElements = {
     "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W",  "Re",
     "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn"};
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    start = end + 1;
-  }
+// The lines of an XYZ text without trailing blank lines.
+std::vector<std::string_view> xyz_lines(std::string_view text) {
+  auto lines = xyz_lines(text);
   while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos)
     lines.pop_back();
   return lines;
@@ -114,7 +107,7 @@ int atomic_number(std::string_view symbol) {
 }
 
 Geometry parse_xyz(std::string_view text) {
-  auto lines = split_lines(text);
+  auto lines = xyz_lines(text);
   if (lines.empty()) throw ChemError("xyz: the file is empty");
   size_t i = 0;
   Geometry g = parse_frame(lines, i);
@@ -125,7 +118,7 @@ Geometry parse_xyz(std::string_view text) {
 }
 
 std::vector<Geometry> parse_xyz_frames(std::string_view text) {
-  auto lines = split_lines(text);
+  auto lines = xyz_lines(text);
   std::vector<Geometry> frames;
   size_t i = 0;
   while (i < lines.size()) {
