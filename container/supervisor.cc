@@ -4,7 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -85,6 +85,61 @@ bool tree_exists(pid_t sid) {
   return !session_strays(sid).empty();
 }
 
+// What the forked child needs, prepared before fork().
+struct ChildSetup {
+  int stdin_fd, stdout_fd, stderr_fd;  // -1: keep
+  bool stderr_to_stdout;
+  const char* cwd;  // nullptr: keep
+  const char* exe;
+  char* const* argv;
+  char* const* envp;
+  pid_t parent;
+  int report_fd;
+};
+
+struct ChildFailure {
+  enum Step : int { chdir, exec } step;
+  int error;
+};
+
+[[noreturn]] void child_fail(const ChildSetup& s, ChildFailure::Step step) {
+  ChildFailure f{step, errno};
+  ssize_t ignored = ::write(s.report_fd, &f, sizeof f);
+  (void)ignored;
+  ::_exit(127);
+}
+
+// dup2 that also works when `from` already is `to` (then only FD_CLOEXEC is cleared).
+void child_dup(int from, int to) {
+  if (from < 0) return;
+  if (from == to) ::fcntl(to, F_SETFD, 0);
+  else ::dup2(from, to);
+}
+
+// Runs in the forked child: async-signal-safe calls only. A new session (so
+// a new process group, pgid = sid = pid); SIGKILL when the worker dies (so a
+// kill -9 of the worker leaves no orphan: mpirun's ranks abort once mpirun
+// is gone); default dispositions and an empty mask; stdio; cwd; exec.
+[[noreturn]] void run_child(const ChildSetup& s) {
+  ::setsid();
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != s.parent) ::_exit(127);  // the worker died before prctl
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  sigset_t empty;
+  sigemptyset(&empty);
+  ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+  child_dup(s.stdin_fd, 0);
+  child_dup(s.stdout_fd, 1);
+  child_dup(s.stderr_fd, 2);
+  if (s.stderr_to_stdout) ::dup2(1, 2);
+  if (s.cwd && ::chdir(s.cwd) != 0) child_fail(s, ChildFailure::chdir);
+  ::execve(s.exe, s.argv, s.envp);
+  child_fail(s, ChildFailure::exec);
+}
+
 // Layer 1 and the owner of one process group: spawns, reaps its leader, and
 // in its destructor makes sure neither the leader nor its group outlives it.
 class ProcessGroup {
@@ -146,27 +201,8 @@ class ProcessGroup {
       }
     }
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (devnull.valid()) posix_spawn_file_actions_adddup2(&actions, devnull.get(), 0);
-    if (out.valid()) posix_spawn_file_actions_adddup2(&actions, out.get(), 1);
-    if (err.valid()) posix_spawn_file_actions_adddup2(&actions, err.get(), 2);
-    if (shared) posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t empty, all;
-    sigemptyset(&empty);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    // A new session (and so a new process group with pgid = sid = pid).
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
+    // Everything the child needs is built here: after fork() it only makes
+    // async-signal-safe system calls (no allocation, no locks).
     std::vector<std::string> env_strings;
     env_strings.reserve(env.size());
     for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
@@ -178,19 +214,42 @@ class ProcessGroup {
     for (auto& s : args) argvp.push_back(s.data());
     argvp.push_back(nullptr);
     const std::string exe = resolved->string();
+    const std::string cwd = spec.cwd.string();
+    ChildSetup setup{devnull.get(), out.get(), err.get(), shared, cwd.empty() ? nullptr : cwd.c_str(),
+                     exe.c_str(), argvp.data(), envp.data(), ::getpid(), -1};
+
+    // The child reports a failed chdir/exec through this pipe (closed on exec).
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0)
+      return std::string("cannot start ") + exe + ": pipe: " + std::strerror(errno);
+    Fd report_read(report[0]);
+    Fd report_write(report[1]);
+    setup.report_fd = report_write.get();
 
     ensure_sigchld_default();
-    int rc = 0;
+    int fork_errno = 0;
     pid_t pid = ChildRegistry::spawn_registered([&]() -> pid_t {
-      pid_t child = -1;
-      rc = ::posix_spawn(&child, exe.c_str(), &actions, &attr, argvp.data(), envp.data());
-      return rc == 0 ? child : -1;
+      pid_t child = ::fork();
+      if (child == 0) run_child(setup);  // never returns
+      if (child < 0) fork_errno = errno;
+      return child;
     });
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-      return "cannot start " + exe + ": " + std::strerror(rc) +
-             (rc == ENOENT ? " (a missing interpreter or loader?)" : "");
+    if (pid < 0) return std::string("cannot start ") + exe + ": fork: " + std::strerror(fork_errno);
+    report_write = Fd();
+    ChildFailure failure{};
+    ssize_t got;
+    do {
+      got = ::read(report_read.get(), &failure, sizeof failure);
+    } while (got < 0 && errno == EINTR);
+    if (got == static_cast<ssize_t>(sizeof failure)) {
+      int st = 0;
+      while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      ChildRegistry::unregister(pid);
+      if (failure.step == ChildFailure::chdir)
+        return "cannot change into " + cwd + ": " + std::strerror(failure.error);
+      return "cannot start " + exe + ": " + std::strerror(failure.error) +
+             (failure.error == ENOENT ? " (a missing interpreter or loader?)" : "");
     }
     pid_ = pid;
     pidfd_ = Fd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));

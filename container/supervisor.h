@@ -4,14 +4,21 @@
 // SIGINT -> SIGTERM -> SIGKILL, and reports exactly one outcome.
 //
 // Three layers, all in supervisor.cc:
-//  1. spawn: posix_spawn with POSIX_SPAWN_SETSID: the child leads a new
-//     session and so a new process group (sid = pgid = child pid, set in the
-//     child before exec: there is no window where the group is unknown).
-//     Default dispositions for every signal and an empty signal mask in the
-//     child, stdin from /dev/null, stdout/stderr dup2'ed from files the parent
-//     opened (so an error names the file), chdir via file action. The pid is
-//     registered in ChildRegistry (reaper.h) while it is spawned, so
-//     reap_orphans() never steals its exit status.
+//  1. spawn: fork + execve. Everything the child needs (argv, envp, the
+//     resolved path, the fds) is built before fork(); the child then makes
+//     only async-signal-safe system calls: setsid() (a new session and so a
+//     new process group, sid = pgid = child pid, set before exec: there is
+//     no window where the group is unknown), prctl(PR_SET_PDEATHSIG,
+//     SIGKILL) (the program dies with the worker: a kill -9 of the worker
+//     leaves no orphan; mpirun's ranks abort within seconds once mpirun is
+//     gone), default dispositions for every signal and an empty mask, stdin
+//     from /dev/null, stdout/stderr dup2'ed from files the parent opened (so
+//     an error names the file), chdir, execve. A failed chdir/exec comes back
+//     through a close-on-exec pipe as an error text. The pid is registered
+//     in ChildRegistry (reaper.h) while it is spawned, so reap_orphans()
+//     never steals its exit status. PDEATHSIG fires when the *thread* that
+//     forked exits; run_process waits for its child on that very thread, so
+//     that thread only ends before the child when the whole worker dies.
 //  2. wait loop: waits on a pidfd (poll, at most 100 ms at a time; a plain
 //     100 ms sleep where pidfd_open is missing), reaps only its own pid with
 //     waitpid(pid, WNOHANG), polls `should_stop` and the deadline.
@@ -26,15 +33,14 @@
 //     us (subreaper / PID 1; the worker calls become_subreaper() at start).
 //     A descendant that calls setsid() itself escapes; none of our tools do.
 //
-// Why posix_spawn and not Boost.Process 1.74: the worker is multithreaded
-// (heartbeat, reaper), and glibc's posix_spawn (clone(CLONE_VFORK)) runs no
-// allocator or locks in the child and reports exec failures as a return
-// value; it has every attribute we need (process group, signal defaults,
-// mask, dup2, chdir). Boost.Process 1.74 forks and runs its initialisers in
-// the child, its child::wait_for is known to misbehave, its destructor
-// terminates the child, and it waits on the pid itself, which would give the
-// exit status two owners next to reap_orphans(). It would be a thicker layer
-// than the 200 lines it replaces.
+// Why fork + execve and not posix_spawn or Boost.Process 1.74: posix_spawn
+// has no attribute for PR_SET_PDEATHSIG, and without it a kill -9 of the
+// worker left mpirun (in its own session) and the NWChem ranks running as
+// orphans. The child code above is the classic safe pattern for a
+// multithreaded parent (no allocator or locks after fork). Boost.Process 1.74
+// runs its initialisers in the child, its child::wait_for is known to
+// misbehave, its destructor terminates the child, and it waits on the pid
+// itself, which would give the exit status two owners next to reap_orphans().
 #pragma once
 #include <sys/types.h>
 
