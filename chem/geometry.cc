@@ -23,7 +23,7 @@ constexpr std::array<std::string_view, 87> kElements = {
 
 // The lines of an XYZ text without trailing blank lines.
 std::vector<std::string_view> xyz_lines(std::string_view text) {
-  auto lines = xyz_lines(text);
+  auto lines = split_lines(text);
   while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos)
     lines.pop_back();
   return lines;
