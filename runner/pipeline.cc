@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "chem/basis_library.h"
 #include "chem/clustering.h"
@@ -158,6 +159,21 @@ chem::Molecule load_request_molecule(const JobRequest& request) {
                                   : std::string(preset.geometry.basis) + " and " +
                                         std::string(preset.shielding.basis);
   return chem::load_molecule(request.molecule, options);
+}
+
+std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
+                                         const std::vector<chem::Geometry>& geometries,
+                                         const std::vector<double>& energies_hartree) {
+  if (geometries.size() != energies_hartree.size())
+    throw std::invalid_argument("collapsed_conformers: one energy per geometry");
+  std::vector<double> kcal;
+  for (double e : energies_hartree) kcal.push_back(e * kHartreeToKcal);
+  auto kept = chem::deduplicate(molecule, geometries, kcal, kDuplicateRmsd, kDuplicateEnergyKcal);
+  std::set<size_t> keep(kept.begin(), kept.end());
+  std::vector<size_t> removed;
+  for (size_t i = 0; i < geometries.size(); ++i)
+    if (!keep.contains(i)) removed.push_back(i);
+  return removed;
 }
 
 namespace {
@@ -383,12 +399,12 @@ void stage_dft_opt(StageContext& ctx) {
   std::vector<double> energies;
   for (auto* c : opt) {
     geoms.push_back(c->geometry);
-    energies.push_back(*c->dft_hartree * kHartreeToKcal);
+    energies.push_back(*c->dft_hartree);
   }
-  auto kept = chem::deduplicate(ctx.molecule, geoms, energies, kDuplicateRmsd, kDuplicateEnergyKcal);
-  std::set<size_t> keep(kept.begin(), kept.end());
-  for (size_t i = 0; i < opt.size(); ++i)
-    if (!keep.contains(i)) opt[i]->state = "dft_duplicate";
+  for (size_t i : collapsed_conformers(ctx.molecule, geoms, energies)) {
+    opt[i]->state = "dft_duplicate";
+    ctx.log->info("conformer {} collapsed onto the minimum of another one: removed", opt[i]->id);
+  }
 }
 
 void stage_dft_filter(StageContext& ctx) {

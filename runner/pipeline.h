@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "chem/geometry.h"
+#include "chem/molecule.h"
 #include "runner/job_request.h"
 #include "runner/status_file.h"
 #include "runner/tool_runner.h"
@@ -46,6 +48,14 @@ std::string last_finished_stage(const JobPaths& paths);
 // basis sets of the preset, charge and multiplicity consistent. Throws
 // chem::ChemError naming the fix. No program runs.
 chem::Molecule load_request_molecule(const JobRequest& request);
+
+// After the DFT optimisation: the positions in `geometries` of conformers
+// that collapsed onto the same minimum as a lower-energy one (symmetry-aware
+// RMSD below 0.125 Angstrom AND energies within 0.15 kcal/mol), ascending.
+// They leave the ensemble before the energy window and the Boltzmann weights.
+std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
+                                         const std::vector<chem::Geometry>& geometries,
+                                         const std::vector<double>& energies_hartree);
 
 // Runs (or resumes) one job. Errors of the job become status.json `failed`
 // with error_message and PipelineResult::failed; a stop request becomes
