@@ -42,7 +42,7 @@ fs::path ToolRunner::run(const std::string& log_name, const std::vector<std::str
   context_.log->info("running {} (in {})", line, cwd.string());
   auto outcome = container::run_process(spec, context_.should_stop, on_start);
   if (context_.on_child) context_.on_child(0);
-  context_.log->info("{}: {} after {:.1f} s", argv.front(), outcome.describe(), outcome.seconds);
+  context_.log->info("{}", outcome.describe());
   using Kind = container::Outcome::Kind;
   if (outcome.kind == Kind::stopped)
     throw JobInterrupted(argv.front() + " was stopped on request");

@@ -193,8 +193,10 @@ int run_worker(Config config, const WorkerOptions& options) {
   }
   state.set_state(container::WorkerState::State::draining);
   heartbeat.stop();
-  // Leave no MPI shared-memory segments of ours behind.
-  auto stale = find_stale_segments(config.shm_dir.value, "/proc", std::chrono::seconds(0));
+  // Leave no MPI shared-memory segments of ours behind: those no process
+  // maps any more (a segment another job is just creating is younger than
+  // the default minimum age and is left alone).
+  auto stale = find_stale_segments(config.shm_dir.value);
   if (int n = remove_stale_segments(stale); n > 0)
     spdlog::info("removed {} stale shared-memory segment(s) from {}", n,
                  config.shm_dir.value.string());
