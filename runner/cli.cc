@@ -291,7 +291,10 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::fprintf(stderr, "qmnmr: error: %s\n(see qmnmr --help, or qmnmr <command> --help)\n",
+                 e.what());
+    return e.get_exit_code();
   }
   try {
     auto env = environment_map();
