@@ -135,6 +135,7 @@ int cmd_plan(const Config& config, bool as_json) {
 
 int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& out_dir) {
   auto request = make_request(m, config);
+  validate_request(request);  // a bad molecule fails before any folder or program exists
   JobPaths paths{fs::absolute(out_dir)};
   // A rerun into the same folder resumes, but only the same job.
   auto input = request.to_json();
