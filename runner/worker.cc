@@ -81,9 +81,11 @@ int run_worker(Config config, const WorkerOptions& options) {
           case queue::LeaseStatus::lost: current.lease_lost = true; break;
         }
       });
-  spdlog::info("worker {} started: data {}, {} rank(s) x {} MB, {} thread(s) for xTB", id,
-               store.root().string(), plan.ranks, plan.nwchem_memory_mb_per_rank,
-               plan.omp_threads);
+  spdlog::info(
+      "worker {} started: data {}, {} rank(s) x {} MB, {} thread(s) for xTB, conformer engine {}",
+      id, store.root().string(), plan.ranks, plan.nwchem_memory_mb_per_rank, plan.omp_threads,
+      tool_versions().value("crest", nlohmann::json()).is_null() ? "rdkit+xtb (no crest)"
+                                                                  : "crest");
 
   DrainClock drain;
   const auto drain_for = std::chrono::duration<double>(config.drain_seconds.value);
