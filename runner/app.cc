@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "container/heartbeat.h"
+#include "runner/logging.h"
 
 namespace qmnmr::runner {
 
@@ -21,6 +22,18 @@ ResourcePlan plan_for(const Config& config, const std::map<std::string, std::str
     overrides.memory_origin = config.memory_bytes.origin.label;
   }
   return make_plan(read_plan_inputs(roots, env, overrides));
+}
+
+ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,
+                             const JobPaths& paths) {
+  ToolContext tc;
+  tc.plan = plan;
+  tc.logs_dir = paths.logs();
+  tc.shm_dir = config.shm_dir.value;
+  tc.mpi_launcher = config.mpi_launcher.value;
+  tc.step_timeout_seconds = config.step_timeout_seconds.value;
+  tc.log = make_job_logger(paths.logs() / "job.log");
+  return tc;
 }
 
 std::string default_worker_id(const Config& config) {

@@ -372,14 +372,8 @@ EntryOutcome run_entry(const BatchEntry& entry, const BatchOptions& options,
   status.doc().erase("interrupted_at_stage");
   status.save();
 
-  ToolContext tc;
-  tc.plan = plan;
-  tc.logs_dir = paths.logs();
-  tc.shm_dir = config.shm_dir.value;
-  tc.mpi_launcher = config.mpi_launcher.value;
-  tc.step_timeout_seconds = config.step_timeout_seconds.value;
+  ToolContext tc = job_tool_context(config, plan, paths);
   tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
-  tc.log = make_job_logger(paths.logs() / "job.log");
   ToolRunner tools(tc);
   auto result = run_pipeline(request, paths, status, tools, config.reference_cache());
   switch (result) {

@@ -157,14 +157,8 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
 
   status.doc()["tool_versions"] = tool_versions();
   container::SignalMonitor signals;
-  ToolContext tc;
-  tc.plan = plan;
-  tc.logs_dir = paths.logs();
-  tc.shm_dir = config.shm_dir.value;
-  tc.mpi_launcher = config.mpi_launcher.value;
-  tc.step_timeout_seconds = config.step_timeout_seconds.value;
+  ToolContext tc = job_tool_context(config, plan, paths);
   tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
-  tc.log = make_job_logger(paths.logs() / "job.log");
   ToolRunner tools(tc);
   auto result = run_pipeline(request, paths, status, tools, config.reference_cache());
   switch (result) {

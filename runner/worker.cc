@@ -121,13 +121,7 @@ int run_worker(Config config, const WorkerOptions& options) {
     status.doc()["attempts"] = claim->attempt;
     status.doc()["tool_versions"] = tool_versions();
 
-    ToolContext tc;
-    tc.plan = plan;
-    tc.logs_dir = paths.logs();
-    tc.shm_dir = config.shm_dir.value;
-    tc.mpi_launcher = config.mpi_launcher.value;
-    tc.step_timeout_seconds = config.step_timeout_seconds.value;
-    tc.log = make_job_logger(paths.logs() / "job.log");
+    ToolContext tc = job_tool_context(config, plan, paths);
     // Stop the running program: at once on SIGTERM/second SIGINT, cancel or
     // a lost lease; after the drain time on a first SIGINT.
     tc.should_stop = [&] {
