@@ -29,14 +29,6 @@ std::vector<std::string_view> xyz_lines(std::string_view text) {
   return lines;
 }
 
-std::vector<std::string> fields(std::string_view line) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(line)};
-  std::string f;
-  while (in >> f) out.push_back(f);
-  return out;
-}
-
 double parse_number(const std::string& s, size_t line_no) {
   try {
     size_t used = 0;
@@ -49,7 +41,7 @@ double parse_number(const std::string& s, size_t line_no) {
 
 // Parses the frame starting at lines[i]; advances i past it.
 Geometry parse_frame(const std::vector<std::string_view>& lines, size_t& i) {
-  auto count_fields = fields(lines[i]);
+  auto count_fields = split_fields(lines[i]);
   size_t count = 0;
   if (count_fields.size() != 1 ||
       std::from_chars(count_fields[0].data(), count_fields[0].data() + count_fields[0].size(), count)
@@ -66,7 +58,7 @@ Geometry parse_frame(const std::vector<std::string_view>& lines, size_t& i) {
   g.comment = std::string(lines[i + 1]);
   for (size_t k = 0; k < count; ++k) {
     size_t line_no = i + 3 + k;
-    auto f = fields(lines[i + 2 + k]);
+    auto f = split_fields(lines[i + 2 + k]);
     if (f.size() < 4)
       throw ChemError("xyz line " + std::to_string(line_no) +
                       ": expected 'symbol x y z', found '" + std::string(lines[i + 2 + k]) + "'");

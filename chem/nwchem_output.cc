@@ -41,14 +41,6 @@ std::optional<double> value_after_equals(std::string_view line) {
   return to_double(rest.substr(0, rest.find(' ')));
 }
 
-std::vector<std::string> fields(std::string_view line) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(line)};
-  std::string f;
-  while (in >> f) out.push_back(f);
-  return out;
-}
-
 // Reads the table after an "Output coordinates" header at lines[i].
 Geometry read_coordinate_table(const std::vector<std::string_view>& lines, size_t i) {
   Geometry g;
@@ -56,7 +48,7 @@ Geometry read_coordinate_table(const std::vector<std::string_view>& lines, size_
   // Skip to the dashed separator under the column titles.
   while (j < lines.size() && trim(lines[j]).substr(0, 4) != "----") ++j;
   for (++j; j < lines.size(); ++j) {
-    auto f = fields(lines[j]);
+    auto f = split_fields(lines[j]);
     if (f.size() != 6) break;
     Atom a;
     a.symbol = canonical_symbol(f[1]);
@@ -188,7 +180,7 @@ NwchemOutput parse_nwchem_output(std::string_view text) {
       in_shielding = true;
       out.shieldings.clear();  // a later property task replaces an earlier one
     } else if (in_shielding && t.rfind("Atom:", 0) == 0) {
-      auto f = fields(t);
+      auto f = split_fields(t);
       if (f.size() >= 3) {
         AtomShielding s;
         s.atom = std::atoi(f[1].c_str());

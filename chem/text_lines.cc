@@ -1,5 +1,7 @@
-// split_lines.
+// split_lines and split_fields.
 #include "chem/text_lines.h"
+
+#include <sstream>
 
 namespace qmnmr::chem {
 
@@ -15,6 +17,14 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     start = end + 1;
   }
   return lines;
+}
+
+std::vector<std::string> split_fields(std::string_view line) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(line)};
+  std::string f;
+  while (in >> f) out.push_back(f);
+  return out;
 }
 
 }  // namespace qmnmr::chem
