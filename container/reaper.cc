@@ -1,6 +1,8 @@
 // Subreaper set-up, the registry of supervised children and orphan reaping.
 #include "container/reaper.h"
 
+#include "container/proc_table.h"
+
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,26 +66,12 @@ bool ChildRegistry::contains(pid_t pid) {
 
 namespace {
 
-// Zombie children of this process, found by scanning /proc/<pid>/stat.
+// Zombie children of this process.
 std::vector<pid_t> zombie_children() {
   std::vector<pid_t> out;
   const pid_t self = ::getpid();
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    // Format: pid (comm) state ppid ...; comm may hold spaces and parentheses.
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    pid_t ppid = 0;
-    if (!(rest >> state >> ppid)) continue;
-    if (state == 'Z' && ppid == self) out.push_back(static_cast<pid_t>(std::stol(name)));
-  }
+  for (const auto& p : scan_processes())
+    if (p.state == 'Z' && p.ppid == self) out.push_back(p.pid);
   return out;
 }
 

@@ -2,6 +2,8 @@
 // process group. See supervisor.h for the layers.
 #include "container/supervisor.h"
 
+#include "container/proc_table.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -61,21 +63,8 @@ std::string seconds_text(double s) { return fmt::format("{:.2f} s", s); }
 // ranks: mpirun puts each in a group of its own, but they keep the session).
 std::vector<pid_t> session_strays(pid_t sid) {
   std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    long ppid = 0, pgid = 0, session = 0;
-    if (!(rest >> state >> ppid >> pgid >> session)) continue;
-    if (session == sid && pgid != sid) out.push_back(static_cast<pid_t>(std::stol(name)));
-  }
+  for (const auto& p : scan_processes())
+    if (p.session == sid && p.pgid != sid) out.push_back(p.pid);
   return out;
 }
 
