@@ -290,29 +290,6 @@ JobRequest entry_request(const BatchEntry& entry, const BatchOptions& options,
   return r;
 }
 
-bool spread_over_nodes(ResourcePlan& plan, const std::map<std::string, std::string>& env,
-                       bool ranks_overridden) {
-  auto number = [&](const char* key) -> long {
-    auto it = env.find(key);
-    if (it == env.end()) return 0;
-    long v = 0;
-    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    return ec == std::errc() && p == it->second.data() + it->second.size() ? v : 0;
-  };
-  const long nodes = number("SLURM_NNODES"), tasks = number("SLURM_NTASKS");
-  if (ranks_overridden || !plan.ok || nodes < 2 || tasks <= plan.ranks) return false;
-  const long per_node = (tasks + nodes - 1) / nodes;
-  if (per_node > plan.ranks) return false;
-  plan.ranks = static_cast<int>(tasks);
-  plan.threads_per_rank = 1;
-  plan.reasons.push_back({"ranks", std::to_string(tasks),
-                          "SLURM_NNODES=" + std::to_string(nodes) +
-                              " SLURM_NTASKS=" + std::to_string(tasks),
-                          "the allocation spans several nodes: the MPI launcher places " +
-                              std::to_string(per_node) + " ranks on each"});
-  return true;
-}
-
 namespace {
 
 enum class EntryOutcome { complete, skipped, failed, interrupted };
@@ -402,7 +379,6 @@ int cmd_batch(const Config& config, const BatchOptions& options) {
   auto env = environment_map();
   auto plan = plan_for(config, env);
   plan.require_runnable();
-  spread_over_nodes(plan, env, plan.inputs.overrides.ranks.has_value());
   fs::create_directories(options.out_dir);
   json list = json::array();
   for (const auto& e : entries)

@@ -52,15 +52,6 @@ std::vector<BatchEntry> read_batch_file(const std::filesystem::path& file);
 std::vector<int> select_entries(int entry_count, bool all, std::optional<int> task,
                                 const std::map<std::string, std::string>& env);
 
-// Across nodes: inside an allocation of several nodes (SLURM_NNODES > 1,
-// SLURM_NTASKS > the plan's ranks on this node) NWChem gets all SLURM_NTASKS
-// ranks and the launcher places them on every node, as long as each node's
-// share (ceil(ntasks / nnodes)) is no more than the ranks planned for this node
-// (the memory per rank was planned for those). Adds a reason to the plan.
-// Returns true when it changed the plan; no change with a --ranks override.
-bool spread_over_nodes(ResourcePlan& plan, const std::map<std::string, std::string>& env,
-                       bool ranks_overridden);
-
 // The settings every entry shares (an entry's own solvent wins).
 struct BatchOptions {
   std::filesystem::path file;

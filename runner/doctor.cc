@@ -66,7 +66,7 @@ int run_doctor(const Config& config, bool as_json) {
     plan_json = plan.to_json();
     plan_text = plan.to_text();
     if (!plan.ok) plan_problem = plan.refusal;
-    shm = check_shm(config.shm_dir.value, plan.ranks);
+    shm = check_shm(config.shm_dir.value, plan.local_ranks());
     if (!shm.ok) plan_problem += (plan_problem.empty() ? "" : "; ") + shm.message;
   } catch (const std::exception& e) {
     plan_problem = e.what();

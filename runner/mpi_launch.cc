@@ -19,19 +19,28 @@ std::vector<std::string> nwchem_launch_argv(const ResourcePlan& plan,
                                             const std::string& nwchem) {
   const std::string ranks = std::to_string(std::max(1, plan.ranks));
   const std::string threads = std::to_string(std::max(1, plan.threads_per_rank));
+  // Across nodes each node takes the plan's share, no more (its memory was planned for that).
+  const bool spread = plan.nodes > 1;
+  const std::string per_node = std::to_string(std::max(1, plan.local_ranks()));
+  std::vector<std::string> argv;
   if (mode == LaunchMode::srun) {
-    return {"srun", "--mpi=pmix", "-n", ranks, "--cpus-per-task=" + threads, nwchem,
-            input.string()};
+    argv = {"srun", "--mpi=pmix", "-n", ranks};
+    if (spread)
+      argv.insert(argv.end(), {"--nodes=" + std::to_string(plan.nodes),
+                               "--ntasks-per-node=" + per_node});
+    argv.insert(argv.end(), {"--cpus-per-task=" + threads, nwchem, input.string()});
+    return argv;
   }
-  return {"mpirun",
-          "-n", ranks,
-          "--bind-to", "none",
-          "-x", "OMP_NUM_THREADS=" + threads,
-          "-x", "OPENBLAS_NUM_THREADS=" + threads,
-          "-x", "MKL_NUM_THREADS=" + threads,
-          "-x", std::string("OMP_STACKSIZE=") + kOmpStacksize,
-          nwchem,
-          input.string()};
+  argv = {"mpirun", "-n", ranks};
+  if (spread) argv.insert(argv.end(), {"--map-by", "ppr:" + per_node + ":node"});
+  argv.insert(argv.end(), {"--bind-to", "none",
+                           "-x", "OMP_NUM_THREADS=" + threads,
+                           "-x", "OPENBLAS_NUM_THREADS=" + threads,
+                           "-x", "MKL_NUM_THREADS=" + threads,
+                           "-x", std::string("OMP_STACKSIZE=") + kOmpStacksize,
+                           nwchem,
+                           input.string()});
+  return argv;
 }
 
 std::map<std::string, std::string> mpi_environment(const ResourcePlan& plan, bool as_root) {

@@ -208,6 +208,9 @@ PlanInputs read_plan_inputs(const SystemRoots& roots,
     const auto ntasks = slurm_number(env, "SLURM_NTASKS", false);
     const auto per_task = slurm_number(env, "SLURM_CPUS_PER_TASK", false);
     if (ntasks) s.ntasks = static_cast<int>(*ntasks);
+    if (const auto nodes = env_get(env, "SLURM_NNODES") ? slurm_number(env, "SLURM_NNODES", false)
+                                                         : slurm_number(env, "SLURM_JOB_NUM_NODES", false))
+      s.nodes = static_cast<int>(*nodes);
     if (on_node) {
       s.cpus = static_cast<int>(*on_node);
       s.cpus_source = "SLURM_CPUS_ON_NODE=" + std::to_string(*on_node);
@@ -274,6 +277,7 @@ nlohmann::json PlanInputs::to_json() const {
     sl["cpus"] = slurm.cpus ? nlohmann::json(*slurm.cpus) : nlohmann::json();
     sl["cpus_source"] = slurm.cpus_source;
     sl["ntasks"] = slurm.ntasks ? nlohmann::json(*slurm.ntasks) : nlohmann::json();
+    sl["nodes"] = slurm.nodes ? nlohmann::json(*slurm.nodes) : nlohmann::json();
     sl["memory_bytes"] = slurm.memory_bytes ? nlohmann::json(*slurm.memory_bytes) : nlohmann::json();
     sl["memory_source"] = slurm.memory_source;
   }
@@ -438,14 +442,34 @@ ResourcePlan make_plan(const PlanInputs& in) {
                 " MiB each, under the " + std::to_string(kMinNwchemMiBPerRank) +
                 " MiB floor: reduced to " + std::to_string(ranks);
   }
+  // Several nodes: NWChem takes all of SLURM's tasks and the MPI launcher places them on every
+  // node, as long as each node's share is no more than this node can run (the allocation's
+  // nodes are alike). The rules above then hold per node. An explicit rank count wins.
+  int total_ranks = ranks;
+  const auto& sl = in.slurm;
+  if (p.ok && !in.overrides.ranks && sl.nodes && *sl.nodes > 1 && sl.ntasks &&
+      *sl.ntasks > ranks) {
+    const int share = (*sl.ntasks + *sl.nodes - 1) / *sl.nodes;
+    if (share <= ranks) {
+      ranks_source = "SLURM_NNODES=" + std::to_string(*sl.nodes) +
+                     " SLURM_NTASKS=" + std::to_string(*sl.ntasks);
+      ranks_why = "the allocation spans " + std::to_string(*sl.nodes) +
+                  " nodes: the MPI launcher places " + std::to_string(share) +
+                  " ranks on each (this node could run " + std::to_string(ranks) + ")";
+      total_ranks = *sl.ntasks;
+      ranks = share;
+      p.nodes = *sl.nodes;
+    }
+  }
   const std::int64_t per_rank = per_rank_for(ranks);
-  p.ranks = ranks;
+  p.ranks = total_ranks;
+  p.ranks_per_node = ranks;
   p.shm_needed_bytes = shm_bytes_needed(ranks);
   p.nwchem_memory_mb_per_rank =
       static_cast<int>(std::clamp<std::int64_t>(per_rank, 0, kMaxNwchemMiBPerRank));
   add(reasons, "ranks", std::to_string(p.ranks), ranks_source, ranks_why);
   add(reasons, "shm_bytes", mib_text(p.shm_bytes), in.shm_dir + " (statvfs)",
-      std::to_string(p.ranks) + " ranks put about " + mib_text(p.shm_needed_bytes) +
+      std::to_string(ranks) + " ranks put about " + mib_text(p.shm_needed_bytes) +
           " there (1 rank: none; from 2 ranks 6 MiB each, see shm_check.h); " +
           mib_text(p.shm_free_bytes) + " free");
   const std::string budget =
@@ -454,7 +478,7 @@ ResourcePlan make_plan(const PlanInputs& in) {
       std::to_string((p.shm_needed_bytes + kMiB - 1) / kMiB) + " MiB - " +
       std::to_string(ranks) + " x " + std::to_string(kRankOverheadMiB) +
       " MiB process overhead, shared by " + std::to_string(ranks) + " rank(s) = " +
-      std::to_string(per_rank) + " MiB";
+      std::to_string(per_rank) + " MiB" + (p.nodes > 1 ? " (per node)" : "");
   if (per_rank < kMinNwchemMiBPerRank) {
     p.ok = false;
     const std::string msg =
@@ -471,8 +495,9 @@ ResourcePlan make_plan(const PlanInputs& in) {
                     ? ", capped at " + std::to_string(kMaxNwchemMiBPerRank) +
                           " MiB (plenty for small molecules)"
                     : std::string()));
-  p.threads_per_rank = std::max(1, p.cpus / p.ranks);
-  add(reasons, "threads_per_rank", std::to_string(p.threads_per_rank), "cpus / ranks",
+  p.threads_per_rank = std::max(1, p.cpus / p.ranks_per_node);
+  add(reasons, "threads_per_rank", std::to_string(p.threads_per_rank),
+      p.nodes > 1 ? "cpus / ranks on this node" : "cpus / ranks",
       "OMP_NUM_THREADS and OPENBLAS_NUM_THREADS of every rank, so ranks x threads <= cpus "
       "(OpenBLAS's default threads slowed a 1-CPU rank from 30 s to 46 s)");
   return p;
@@ -486,6 +511,8 @@ nlohmann::json ResourcePlan::to_json() const {
   j["shm_free_bytes"] = shm_free_bytes;
   j["shm_needed_bytes"] = shm_needed_bytes;
   j["ranks"] = ranks;
+  j["nodes"] = nodes;
+  j["ranks_per_node"] = ranks_per_node;
   j["nwchem_memory_mb_per_rank"] = nwchem_memory_mb_per_rank;
   j["threads_per_rank"] = threads_per_rank;
   j["omp_threads"] = omp_threads;

@@ -74,7 +74,8 @@ struct SlurmAllocation {
   std::string job_id;
   std::optional<int> cpus;  // CPUs on this node
   std::string cpus_source;
-  std::optional<int> ntasks;
+  std::optional<int> ntasks;  // all tasks of the allocation, on every node
+  std::optional<int> nodes;   // SLURM_NNODES (else SLURM_JOB_NUM_NODES)
   std::optional<std::uint64_t> memory_bytes;
   std::string memory_source;
 };
@@ -109,7 +110,9 @@ struct ResourcePlan {
   std::uint64_t shm_bytes = 0;          // size of /dev/shm
   std::uint64_t shm_free_bytes = 0;
   std::uint64_t shm_needed_bytes = 0;   // what the planned ranks put there
-  int ranks = 1;                        // NWChem MPI ranks
+  int ranks = 1;                        // NWChem MPI ranks, on all nodes
+  int nodes = 1;                        // nodes the ranks run on (a SLURM allocation)
+  int ranks_per_node = 1;               // of them on this node: the memory, shm and threads rules
   int nwchem_memory_mb_per_rank = 0;    // NWChem `memory total <n> mb`
   int threads_per_rank = 1;             // OMP/OpenBLAS threads of each NWChem rank
   int omp_threads = 1;                  // threads for xTB and CREST
@@ -118,11 +121,13 @@ struct ResourcePlan {
   std::vector<Reason> reasons;
   PlanInputs inputs;
 
-  // Keys: cpus, memory_bytes, shm_bytes, shm_free_bytes, shm_needed_bytes, ranks,
-  // nwchem_memory_mb_per_rank, threads_per_rank, omp_threads, ok, refusal, reasons, inputs.
+  // Keys: cpus, memory_bytes, shm_bytes, shm_free_bytes, shm_needed_bytes, ranks, nodes,
+  // ranks_per_node, nwchem_memory_mb_per_rank, threads_per_rank, omp_threads, ok, refusal, reasons, inputs.
   nlohmann::json to_json() const;
   // A human table: figure, value, source, why.
   std::string to_text() const;
+  // The ranks that run on this node (ranks_per_node across nodes, else ranks).
+  int local_ranks() const { return nodes > 1 ? ranks_per_node : ranks; }
   // Throws PlanError with `refusal` when !ok.
   void require_runnable() const;
 };

@@ -55,17 +55,23 @@ fs::path ToolRunner::run(const std::string& log_name, const std::vector<std::str
 }
 
 fs::path ToolRunner::run_nwchem(const std::string& log_name, const fs::path& input) {
-  // The /dev/shm check, before MPI starts: reduce the ranks or refuse.
-  auto verdict = check_shm(context_.shm_dir, context_.plan.ranks);
+  // The /dev/shm check, before MPI starts, for the ranks this node runs: reduce them or
+  // refuse. With too little room for its share of a multi-node plan, NWChem runs here only.
+  const int local = context_.plan.local_ranks();
+  auto verdict = check_shm(context_.shm_dir, local);
   if (!verdict.stale.empty())
     context_.log->warn("{} stale shared-memory segment(s) in {} left by crashed runs",
                        verdict.stale.size(), context_.shm_dir.string());
   if (!verdict.ok) throw ToolError(verdict.message);
-  if (verdict.ranks_allowed < context_.plan.ranks && ranks_ != verdict.ranks_allowed)
-    context_.log->warn("{}", verdict.message);
-  ranks_ = std::min(context_.plan.ranks, verdict.ranks_allowed);
+  const int allowed = verdict.ranks_allowed < local ? verdict.ranks_allowed : context_.plan.ranks;
+  if (allowed < context_.plan.ranks && ranks_ != allowed) context_.log->warn("{}", verdict.message);
+  ranks_ = allowed;
   ResourcePlan plan = context_.plan;
   plan.ranks = ranks_;
+  if (verdict.ranks_allowed < local) {
+    plan.nodes = 1;
+    plan.ranks_per_node = ranks_;
+  }
   auto mode = context_.mpi_launcher == "srun" ? LaunchMode::srun : LaunchMode::mpirun;
   auto argv = nwchem_launch_argv(plan, input.filename(), mode);
   return run(log_name, argv, input.parent_path(), mpi_environment(plan, ::geteuid() == 0));

@@ -201,30 +201,5 @@ TEST(BatchCollect, TableOverJobFolders) {
   fs::remove_all(dir);
 }
 
-TEST(BatchNodes, RanksSpreadOverSeveralNodesOnlyWhenEachNodeTakesItsShare) {
-  ResourcePlan plan;
-  plan.ranks = 4;
-  plan.threads_per_rank = 1;
-  std::map<std::string, std::string> env{{"SLURM_JOB_ID", "7"}, {"SLURM_NNODES", "2"},
-                                         {"SLURM_NTASKS", "8"}};
-  auto p = plan;
-  EXPECT_TRUE(spread_over_nodes(p, env, false));
-  EXPECT_EQ(p.ranks, 8);
-  ASSERT_FALSE(p.reasons.empty());
-  EXPECT_EQ(p.reasons.back().source, "SLURM_NNODES=2 SLURM_NTASKS=8");
-  p = plan;
-  EXPECT_FALSE(spread_over_nodes(p, env, true));  // --ranks wins
-  EXPECT_EQ(p.ranks, 4);
-  p = plan;
-  env["SLURM_NTASKS"] = "10";  // 5 per node > the 4 planned here
-  EXPECT_FALSE(spread_over_nodes(p, env, false));
-  EXPECT_EQ(p.ranks, 4);
-  p = plan;
-  env["SLURM_NNODES"] = "1";
-  env["SLURM_NTASKS"] = "4";
-  EXPECT_FALSE(spread_over_nodes(p, env, false));
-  EXPECT_EQ(p.ranks, 4);
-}
-
 }  // namespace
 }  // namespace qmnmr::runner

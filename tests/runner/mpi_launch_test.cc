@@ -43,6 +43,20 @@ TEST(MpiLaunch, SrunArgv) {
                           "in.nw"));
 }
 
+TEST(MpiLaunch, AcrossNodesEachNodeTakesItsShare) {
+  auto p = plan_with(8, 1);
+  p.nodes = 2;
+  p.ranks_per_node = 4;
+  const auto argv = nwchem_launch_argv(p, "in.nw", LaunchMode::mpirun);
+  EXPECT_THAT(argv, ElementsAre("mpirun", "-n", "8", "--map-by", "ppr:4:node", "--bind-to",
+                                "none", "-x", "OMP_NUM_THREADS=1", "-x", "OPENBLAS_NUM_THREADS=1",
+                                "-x", "MKL_NUM_THREADS=1", "-x", "OMP_STACKSIZE=64M", "nwchem",
+                                "in.nw"));
+  EXPECT_THAT(nwchem_launch_argv(p, "in.nw", LaunchMode::srun),
+              ElementsAre("srun", "--mpi=pmix", "-n", "8", "--nodes=2", "--ntasks-per-node=4",
+                          "--cpus-per-task=1", "nwchem", "in.nw"));
+}
+
 TEST(MpiLaunch, ModeFromEnvironment) {
   EXPECT_EQ(launch_mode_for({{"SLURM_JOB_ID", "12"}}), LaunchMode::srun);
   EXPECT_EQ(launch_mode_for({}), LaunchMode::mpirun);

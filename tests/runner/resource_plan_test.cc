@@ -205,6 +205,56 @@ TEST(ResourcePlanSlurm, IgnoredOutsideAnAllocation) {
   EXPECT_EQ(p.cpus, 4);
 }
 
+TEST(ResourcePlanSlurm, RanksSpreadOverSeveralNodesWhenEachNodeTakesItsShare) {
+  Env env{{"SLURM_JOB_ID", "7"}, {"SLURM_CPUS_ON_NODE", "4"}, {"SLURM_NNODES", "2"},
+          {"SLURM_NTASKS", "8"}, {"SLURM_MEM_PER_NODE", "16000"}};
+  auto p = make_plan(inputs_for("v2_max", env, 8));
+  EXPECT_EQ(p.ranks, 8);
+  EXPECT_EQ(p.nodes, 2);
+  EXPECT_EQ(p.ranks_per_node, 4);
+  EXPECT_EQ(p.local_ranks(), 4);
+  EXPECT_EQ(p.threads_per_rank, 1);
+  EXPECT_EQ(p.shm_needed_bytes, shm_bytes_needed(4));  // this node's ranks only
+  EXPECT_LE(4LL * p.nwchem_memory_mb_per_rank, 16000);  // memory planned per node
+  EXPECT_EQ(reason(p, "ranks")->source, "SLURM_NNODES=2 SLURM_NTASKS=8");
+  EXPECT_EQ(p.to_json()["nodes"], 2);
+  EXPECT_EQ(p.to_json()["inputs"]["slurm"]["nodes"], 2);
+
+  // Uneven: 6 tasks on 2 nodes -> 3 on each, fewer than this node could run.
+  env["SLURM_NTASKS"] = "6";
+  p = make_plan(inputs_for("v2_max", env, 8));
+  EXPECT_EQ(p.ranks, 6);
+  EXPECT_EQ(p.ranks_per_node, 3);
+  EXPECT_EQ(p.threads_per_rank, 1);  // 4 CPUs / 3 ranks
+
+  // A share larger than this node can run: this node only.
+  env["SLURM_NTASKS"] = "10";
+  p = make_plan(inputs_for("v2_max", env, 8));
+  EXPECT_EQ(p.ranks, 4);
+  EXPECT_EQ(p.nodes, 1);
+
+  // SLURM_JOB_NUM_NODES when SLURM_NNODES is missing.
+  env.erase("SLURM_NNODES");
+  env["SLURM_JOB_NUM_NODES"] = "2";
+  env["SLURM_NTASKS"] = "8";
+  EXPECT_EQ(make_plan(inputs_for("v2_max", env, 8)).ranks, 8);
+
+  // An explicit rank count wins.
+  env["QMNMR_RANKS"] = "2";
+  p = make_plan(inputs_for("v2_max", env, 8));
+  EXPECT_EQ(p.ranks, 2);
+  EXPECT_EQ(p.nodes, 1);
+
+  // One node: no spread.
+  env.erase("QMNMR_RANKS");
+  env["SLURM_JOB_NUM_NODES"] = "1";
+  env["SLURM_NTASKS"] = "4";
+  p = make_plan(inputs_for("v2_max", env, 8));
+  EXPECT_EQ(p.ranks, 4);
+  EXPECT_EQ(p.nodes, 1);
+  EXPECT_EQ(p.local_ranks(), 4);
+}
+
 TEST(ResourcePlanSlurm, BadValueIsAnError) {
   const Env env{{"SLURM_JOB_ID", "7"}, {"SLURM_CPUS_ON_NODE", "many"}};
   EXPECT_THROW(read_plan_inputs(roots_for("v2_max"), env), PlanError);
