@@ -452,7 +452,9 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
     return outcome;
   }
   outcome.program = spec.argv.front();
-  spdlog::info("run: {}{}{}", loggable(spec.argv),
+  // The caller (runner/tool_runner.cc) logs the start and the outcome to the job's log at
+  // info level; here they are debug, so that the console does not show each twice.
+  spdlog::debug("run: {}{}{}", loggable(spec.argv),
                spec.cwd.empty() ? "" : " (in " + spec.cwd.string() + ")",
                spec.timeout.count() ? " (limit " + seconds_text(spec.timeout.count() / 1000.0) + ")"
                                     : "");
@@ -461,7 +463,7 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
   const auto start = Clock::now();
   if (std::string error = group.spawn(spec); !error.empty()) {
     outcome.error = error;
-    spdlog::error("{}", outcome.describe());
+    spdlog::debug("{}", outcome.describe());
     return outcome;
   }
   spdlog::debug("{} started as pid {} (own process group)", outcome.program, group.pid());
@@ -510,11 +512,7 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
   } else {
     outcome.kind = Outcome::Kind::exited;
   }
-  if (outcome.ok()) {
-    spdlog::debug("{}", outcome.describe());
-  } else {
-    spdlog::info("{}", outcome.describe());
-  }
+  spdlog::debug("{}", outcome.describe());
   return outcome;
 }
 
