@@ -8,13 +8,13 @@
 
 #include <atomic>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "container/reaper.h"
+#include "support/temp_dir.h"
 
 namespace qmnmr::container {
 namespace {
@@ -22,23 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("qmnmr-sup-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using qmnmr::testing::TempDir;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -61,7 +45,7 @@ bool process_exists(pid_t pid) { return fs::exists("/proc/" + std::to_string(pid
 class SupervisorTest : public ::testing::Test {
  protected:
   void SetUp() override { become_subreaper(); }  // as the worker does at start-up
-  TempDir dir_;
+  TempDir dir_{"supervisor"};
 };
 
 TEST_F(SupervisorTest, ExitCodeIsReported) {

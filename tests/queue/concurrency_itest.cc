@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "queue/job_queue.h"
-#include "queue/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace qmnmr::queue {
 namespace {
@@ -117,7 +117,7 @@ int drain_worker(const fs::path& db, const fs::path& log, const std::string& own
 TEST(QueueConcurrency, FourProcessesCompleteTwoThousandJobsExactlyOnce) {
   constexpr int kJobs = 2000;
   constexpr int kProcs = 4;
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   const fs::path db = dir / "queue.db";
   std::set<std::string> submitted;
   {
@@ -172,7 +172,7 @@ TEST(QueueConcurrency, FourProcessesCompleteTwoThousandJobsExactlyOnce) {
 TEST(QueueConcurrency, JobsOfAKilledWorkerAreReapedAndDoneExactlyOnce) {
   constexpr int kJobs = 400;
   constexpr int kStolen = 5;
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   const fs::path db = dir / "queue.db";
   {
     JobQueue q(db);
@@ -239,7 +239,7 @@ TEST(QueueConcurrency, JobsOfAKilledWorkerAreReapedAndDoneExactlyOnce) {
 TEST(QueueConcurrency, ProcessesOpeningAFreshDatabaseTogetherCreateTheSchemaOnce) {
   constexpr int kProcs = 4;
   constexpr int kEach = 50;
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   const fs::path db = dir / "queue.db";
   StartGate gate;
   std::vector<pid_t> pids;

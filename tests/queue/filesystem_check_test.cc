@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "queue/error.h"
-#include "queue/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace qmnmr::queue {
 namespace {
@@ -71,7 +71,7 @@ TEST(DataRootCheck, FuseWarnsAndLocalPasses) {
 }
 
 TEST(DataRootCheck, RealTemporaryDirectory) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   auto fs = filesystem_of(dir.path());
   EXPECT_FALSE(fs.name.empty());
   if (fs.kind == FsKind::network) {

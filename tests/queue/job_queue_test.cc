@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "queue/error.h"
-#include "queue/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace qmnmr::queue {
 namespace {
@@ -58,7 +58,7 @@ struct RawDb {
 
 class JobQueueTest : public ::testing::Test {
  protected:
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   FakeClock clock;
   std::filesystem::path db_path = dir / "queue.db";
   JobQueue q{db_path, clock.options()};
@@ -83,7 +83,7 @@ TEST_F(JobQueueTest, FreshDatabaseIsWalWithCurrentSchema) {
 }
 
 TEST(JobQueueSchema, MigratesAVersion1Database) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   auto path = dir / "queue.db";
   {
     // The schema as qmnmr schema version 1 wrote it, with a job that was
@@ -128,7 +128,7 @@ PRAGMA user_version = 1;
 }
 
 TEST(JobQueueSchema, RefusesANewerSchema) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   auto path = dir / "queue.db";
   {
     JobQueue q(path);
@@ -148,7 +148,7 @@ TEST(JobQueueSchema, RefusesANewerSchema) {
 }
 
 TEST(JobQueueSchema, RefusesOtherDatabasesAndNonDatabases) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   {
     RawDb raw(dir / "other.db");
     raw.exec("CREATE TABLE invoices (n INTEGER)");

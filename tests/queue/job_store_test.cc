@@ -11,7 +11,7 @@
 #include "queue/atomic_file.h"
 #include "queue/error.h"
 #include "queue/job_status.h"
-#include "queue/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace qmnmr::queue {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(JobStore, CreateMakesTheJobDirectory) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   JobStore store(dir / "data");
   nlohmann::json input = {{"smiles", "CCO"}, {"solvent", "chcl3"}};
   store.create("j-1", input);
@@ -36,7 +36,7 @@ TEST(JobStore, CreateMakesTheJobDirectory) {
 }
 
 TEST(JobStore, RefusesUnsafeIdsBeforeTouchingTheDisk) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   JobStore store(dir / "data");
   for (const char* id : {"../escape", "/etc", "a/b", "..", ".x", "a b", "a\nb"}) {
     EXPECT_THROW(store.job_dir(id), QueueError) << id;
@@ -48,7 +48,7 @@ TEST(JobStore, RefusesUnsafeIdsBeforeTouchingTheDisk) {
 }
 
 TEST(JobStore, StatusRoundTripAndErrors) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   JobStore store(dir.path());
   store.create("j-1", {{"smiles", "C"}});
   EXPECT_THROW(store.read_status("j-1"), QueueError);  // not written yet
@@ -65,7 +65,7 @@ TEST(JobStore, StatusRoundTripAndErrors) {
 }
 
 TEST(JobStore, ReadersNeverSeeHalfAStatusFile) {
-  testing::TempDir dir;
+  qmnmr::testing::TempDir dir{"queue"};
   JobStore store(dir.path());
   store.create("j-1", {});
   // Two large, different documents written over each other while a reader

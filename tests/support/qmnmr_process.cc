@@ -19,18 +19,6 @@ extern char** environ;
 namespace qmnmr::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir(const std::string& name) {
-  path_ = fs::temp_directory_path() / ("qmnmr_test_" + name + "_" + std::to_string(getpid()));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  if (std::getenv("QMNMR_KEEP_TEST_DIRS")) return;
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 fs::path qmnmr_binary() { return fs::path(QMNMR_BINARY); }
 
 fs::path shared_reference_dir() { return qmnmr_binary().parent_path() / "test-reference"; }
@@ -77,6 +65,11 @@ pid_t start_qmnmr(const QmnmrLaunch& launch) {
   if (pid < 0) return -1;
   if (pid == 0) {
     setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     int in = open("/dev/null", O_RDONLY);
     int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -11,21 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace qmnmr::testing {
-
-// A folder under the system temp dir, emptied on creation and removed when
-// the object goes away (unless QMNMR_KEEP_TEST_DIRS is set).
-class TempDir {
- public:
-  explicit TempDir(const std::string& name);
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct QmnmrOutcome {
   int exit_code = -1;  // 128 + signal when killed
@@ -49,7 +37,8 @@ std::filesystem::path shared_reference_dir();
 std::map<std::string, std::optional<std::string>> base_environment(
     const std::filesystem::path& dir);
 
-// Starts qmnmr in its own process group; returns the pid.
+// Starts qmnmr in its own process group, with no signal blocked or ignored; returns the pid,
+// -1 when fork fails.
 pid_t start_qmnmr(const QmnmrLaunch& launch);
 // Waits for `pid` and returns its exit code (128 + signal when killed).
 int wait_exit(pid_t pid);

@@ -14,13 +14,14 @@
 #include "queue/atomic_file.h"
 #include "queue/job_queue.h"
 #include "queue/job_store.h"
+#include "support/qmnmr_process.h"
 #include "support/worker_process.h"
 
 namespace qmnmr::worker_testing {
 
 class WorkerItest : public ::testing::Test {
  protected:
-  WorkerTempDir tmp_{"qmnmr-worker-itest"};
+  testing::TempDir tmp_{"worker-itest"};
   std::filesystem::path data_ = tmp_.path() / "data";
   std::filesystem::path logs_ = tmp_.path() / "logs";
   queue::JobStore store_{data_};
@@ -31,7 +32,7 @@ class WorkerItest : public ::testing::Test {
             {"QMNMR_HEARTBEAT_SECONDS", "1"},
             {"QMNMR_LEASE_SECONDS", "4"},
             {"QMNMR_DRAIN_SECONDS", std::to_string(drain_seconds)},
-            {"QMNMR_REFERENCE_DIR", test_reference_dir().string()},
+            {"QMNMR_REFERENCE_DIR", testing::shared_reference_dir().string()},
             {"QMNMR_RANKS", "1"},
             {"QMNMR_LOG_LEVEL", "info"},
             {"OMPI_ALLOW_RUN_AS_ROOT", "1"},

@@ -1,7 +1,9 @@
-// QmnmrProcess, run_qmnmr and the /proc scan of worker_process.h.
+// QmnmrProcess, run_qmnmr and the /proc scan of worker_process.h, on the spawning of
+// qmnmr_process.h.
 #include "support/worker_process.h"
 
-#include <fcntl.h>
+#include "support/qmnmr_process.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,63 +14,21 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace qmnmr::worker_testing {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 pid_t spawn(const std::vector<std::string>& args, const Env& overrides, const fs::path& out,
             const fs::path& err) {
-  Env env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string entry(*e);
-    auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  for (const auto& [k, v] : overrides) env[k] = v;
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<std::string> argv_strings{QMNMR_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv, envp;
-  for (auto& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (out_fd < 0 || err_fd < 0 || null_fd < 0)
-    throw std::runtime_error("cannot open the log files of " + out.string());
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::dup2(null_fd, 0);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    sigset_t empty;
-    sigemptyset(&empty);
-    ::sigprocmask(SIG_SETMASK, &empty, nullptr);
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(out_fd);
-  ::close(err_fd);
-  ::close(null_fd);
+  testing::QmnmrLaunch launch;
+  launch.args = args;
+  launch.stdout_path = out;
+  launch.stderr_path = err;
+  for (const auto& [k, v] : overrides) launch.env[k] = v;
+  const pid_t pid = testing::start_qmnmr(launch);
   if (pid < 0) throw std::runtime_error("fork failed");
-  ::setpgid(pid, pid);  // also from the parent: no window before the child's own call
   return pid;
 }
 
@@ -133,12 +93,12 @@ std::optional<int> QmnmrProcess::wait_exit(std::chrono::milliseconds timeout) {
 
 bool QmnmrProcess::running() { return !wait_exit(std::chrono::milliseconds(0)).has_value(); }
 
-std::string QmnmrProcess::out() const { return slurp(out_); }
-std::string QmnmrProcess::err() const { return slurp(err_); }
+std::string QmnmrProcess::out() const { return testing::slurp(out_); }
+std::string QmnmrProcess::err() const { return testing::slurp(err_); }
 
 CliResult run_qmnmr(const std::vector<std::string>& args, const Env& env,
                     std::chrono::seconds timeout) {
-  WorkerTempDir logs("qmnmr-cli");
+  testing::TempDir logs("cli");
   QmnmrProcess p(args, env, logs.path(), "cli");
   CliResult r;
   auto code = p.wait_exit(timeout);
@@ -190,19 +150,6 @@ std::string describe(const std::vector<ProcInfo>& procs) {
     s += p.comm + " pid " + std::to_string(p.pid) + " ppid " + std::to_string(p.ppid) + " sid " +
          std::to_string(p.sid) + " in " + p.cwd.string() + "\n";
   return s.empty() ? "(none)" : s;
-}
-
-fs::path test_reference_dir() { return fs::path(QMNMR_BINARY).parent_path() / "test-reference"; }
-
-WorkerTempDir::WorkerTempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = pattern;
-}
-
-WorkerTempDir::~WorkerTempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
 }
 
 }  // namespace qmnmr::worker_testing

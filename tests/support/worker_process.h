@@ -69,18 +69,4 @@ std::vector<ProcInfo> processes_under(const std::filesystem::path& dir);
 std::vector<ProcInfo> processes_under(const std::filesystem::path& dir, const std::string& comm);
 std::string describe(const std::vector<ProcInfo>& procs);
 
-// The shared TMS reference cache of this build: <dir of QMNMR_BINARY>/test-reference.
-std::filesystem::path test_reference_dir();
-
-// A fresh empty directory under the system temp dir; removed by the destructor.
-class WorkerTempDir {
- public:
-  explicit WorkerTempDir(const std::string& prefix);
-  ~WorkerTempDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 }  // namespace qmnmr::worker_testing
