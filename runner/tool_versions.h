@@ -18,9 +18,9 @@ struct ToolInfo {
   std::string name;
   bool required = true;
   std::string install;  // how to get it
-  std::optional<std::filesystem::path> path;
-  std::string version;
-  std::string problem;
+  std::optional<std::filesystem::path> path{};
+  std::string version{};
+  std::string problem{};
 };
 
 // Runs argv in `dir` through the supervisor (60 s limit) and returns its

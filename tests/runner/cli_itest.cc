@@ -58,7 +58,7 @@ TEST(Cli, JsonLogFormatWritesOneObjectPerLine) {
   std::istringstream in2(e.err);
   std::string first;
   std::getline(in2, first);
-  EXPECT_NO_THROW((void)nlohmann::json::parse(first)) << first;
+  EXPECT_TRUE(nlohmann::json::accept(first)) << first;
 }
 
 TEST(Cli, DoctorPassesHereAndNamesTheTools) {
