@@ -43,7 +43,9 @@ TEST(Cli, PlanShowsTheOriginOfAnOverride) {
 
 TEST(Cli, JsonLogFormatWritesOneObjectPerLine) {
   TempDir dir("cli-json-log");
-  auto r = run_qmnmr({"doctor", "--log-format", "json"}, dir.path());
+  // At debug level doctor logs each program it probes (container/supervisor.cc).
+  auto r = run_qmnmr({"doctor", "--log-format", "json"}, dir.path(),
+                     {{"QMNMR_LOG_LEVEL", "debug"}});
   int lines = 0;
   std::istringstream in(r.err);
   for (std::string line; std::getline(in, line);) {
@@ -54,10 +56,12 @@ TEST(Cli, JsonLogFormatWritesOneObjectPerLine) {
   }
   EXPECT_GT(lines, 0) << "doctor logged nothing";
   // And the environment variable does the same.
-  auto e = run_qmnmr({"doctor"}, dir.path(), {{"QMNMR_LOG_FORMAT", "json"}});
+  auto e = run_qmnmr({"doctor"}, dir.path(),
+                     {{"QMNMR_LOG_FORMAT", "json"}, {"QMNMR_LOG_LEVEL", "debug"}});
   std::istringstream in2(e.err);
   std::string first;
   std::getline(in2, first);
+  EXPECT_FALSE(first.empty()) << "doctor logged nothing with QMNMR_LOG_FORMAT=json";
   EXPECT_TRUE(nlohmann::json::accept(first)) << first;
 }
 
