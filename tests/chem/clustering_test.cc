@@ -7,15 +7,13 @@
 
 #include "chem/conformers.h"
 #include "chem/error.h"
+#include "support/molecules.h"
 
 namespace qmnmr::chem {
 namespace {
 
-Molecule from_smiles(const std::string& s) {
-  MoleculeInput in;
-  in.text = s;
-  return load_molecule(in);
-}
+using qmnmr::testing::molecule_from_smiles;
+
 
 // Rotates about z by `angle` and translates: a rigid motion.
 Geometry moved(Geometry g, double angle, double dx) {
@@ -44,14 +42,14 @@ void swap_positions(Geometry& g, size_t i, size_t j) {
 }
 
 TEST(BestRmsd, RigidMotionGivesZero) {
-  Molecule m = from_smiles("CCO");
+  Molecule m = molecule_from_smiles("CCO");
   Geometry b = moved(m.geometry, 0.7, 3.0);
   EXPECT_GT(plain_rmsd(m.geometry, b), 1.0);
   EXPECT_NEAR(best_rmsd(m, m.geometry, b), 0.0, 1e-6);
 }
 
 TEST(BestRmsd, PermutedMethylHydrogensAreTheSameGeometry) {
-  Molecule m = from_smiles("CCO");  // atoms 3,4,5 are the methyl hydrogens
+  Molecule m = molecule_from_smiles("CCO");  // atoms 3,4,5 are the methyl hydrogens
   Geometry b = m.geometry;
   swap_positions(b, 3, 4);
   b = moved(b, -1.1, 0.4);
@@ -60,7 +58,7 @@ TEST(BestRmsd, PermutedMethylHydrogensAreTheSameGeometry) {
 }
 
 TEST(BestRmsd, BenzeneRingRotationOfLabelsIsTheSameGeometry) {
-  Molecule m = from_smiles("c1ccccc1");  // C0..C5, H6..H11 with H(6+k) on C(k)
+  Molecule m = molecule_from_smiles("c1ccccc1");  // C0..C5, H6..H11 with H(6+k) on C(k)
   Geometry b = m.geometry;
   for (size_t k = 0; k < 6; ++k) {
     b.atoms[k] = m.geometry.atoms[(k + 1) % 6];
@@ -71,20 +69,20 @@ TEST(BestRmsd, BenzeneRingRotationOfLabelsIsTheSameGeometry) {
 }
 
 TEST(BestRmsd, DifferentConformersAreApart) {
-  Molecule m = from_smiles("CCCC");
+  Molecule m = molecule_from_smiles("CCCC");
   auto confs = generate_conformers(m);
   ASSERT_GE(confs.size(), 2u);  // anti and gauche
   EXPECT_GT(best_rmsd(m, confs[0].geometry, confs[1].geometry), 0.5);
 }
 
 TEST(BestRmsd, RefusesGeometriesOfAnotherMolecule) {
-  Molecule m = from_smiles("CCO");
-  Molecule other = from_smiles("CCC");
+  Molecule m = molecule_from_smiles("CCO");
+  Molecule other = molecule_from_smiles("CCC");
   EXPECT_THROW(best_rmsd(m, m.geometry, other.geometry), ChemError);
 }
 
 TEST(Deduplicate, KeepsLowestEnergyOfEachGroup) {
-  Molecule m = from_smiles("CCCC");
+  Molecule m = molecule_from_smiles("CCCC");
   auto confs = generate_conformers(m);
   ASSERT_GE(confs.size(), 2u);
   std::vector<Geometry> g = {moved(confs[0].geometry, 0.3, 1.0), confs[1].geometry,
@@ -101,7 +99,7 @@ TEST(Deduplicate, KeepsLowestEnergyOfEachGroup) {
 }
 
 TEST(ButinaSelect, PicksLowestEnergyMemberOfLargestClusters) {
-  Molecule m = from_smiles("CCCCCC");
+  Molecule m = molecule_from_smiles("CCCCCC");
   auto confs = generate_conformers(m);
   ASSERT_GE(confs.size(), 3u);
   std::vector<Geometry> g;

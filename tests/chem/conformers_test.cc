@@ -5,21 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "chem/clustering.h"
 #include "chem/error.h"
+#include "support/molecules.h"
 
 namespace qmnmr::chem {
 namespace {
 
-Molecule from_smiles(const std::string& s) {
-  MoleculeInput in;
-  in.text = s;
-  in.name = s;
-  return load_molecule(in);
-}
+using qmnmr::testing::molecule_from_smiles;
+
 
 std::string all_xyz(const std::vector<Conformer>& cs) {
   std::string out;
@@ -28,13 +23,13 @@ std::string all_xyz(const std::vector<Conformer>& cs) {
 }
 
 TEST(RotatableBonds, CountsByRdkitDefinition) {
-  EXPECT_EQ(rotatable_bond_count(from_smiles("CCO")), 0);
-  EXPECT_EQ(rotatable_bond_count(from_smiles("CCCC")), 1);
-  EXPECT_EQ(rotatable_bond_count(from_smiles("CCCCCCCCCCCCO")), 10);
+  EXPECT_EQ(rotatable_bond_count(molecule_from_smiles("CCO")), 0);
+  EXPECT_EQ(rotatable_bond_count(molecule_from_smiles("CCCC")), 1);
+  EXPECT_EQ(rotatable_bond_count(molecule_from_smiles("CCCCCCCCCCCCO")), 10);
 }
 
 TEST(Conformers, EthanolSortedPrunedAndTimed) {
-  Molecule m = from_smiles("CCO");
+  Molecule m = molecule_from_smiles("CCO");
   auto start = std::chrono::steady_clock::now();
   auto confs = generate_conformers(m);
   double seconds =
@@ -55,9 +50,9 @@ TEST(Conformers, EthanolSortedPrunedAndTimed) {
 }
 
 TEST(Conformers, SameInputSameOutput) {
-  Molecule m = from_smiles("CCCCO");
+  Molecule m = molecule_from_smiles("CCCCO");
   auto a = generate_conformers(m);
-  auto b = generate_conformers(from_smiles("CCCCO"));
+  auto b = generate_conformers(molecule_from_smiles("CCCCO"));
   ASSERT_GT(a.size(), 1u);
   EXPECT_EQ(all_xyz(a), all_xyz(b));
   ConformerOptions two_threads;
@@ -69,15 +64,15 @@ TEST(Conformers, SameInputSameOutput) {
 }
 
 TEST(Conformers, EmbedCountFollowsRotatableBonds) {
-  EXPECT_EQ(embed_count(from_smiles("CCCC"), {}), 50);
-  EXPECT_EQ(embed_count(from_smiles("CCCCCCCCCCCCO"), {}), 200);
+  EXPECT_EQ(embed_count(molecule_from_smiles("CCCC"), {}), 50);
+  EXPECT_EQ(embed_count(molecule_from_smiles("CCCCCCCCCCCCO"), {}), 200);
   ConformerOptions fixed;
   fixed.count = 7;
-  EXPECT_EQ(embed_count(from_smiles("CCCCCCCCCCCCO"), fixed), 7);
+  EXPECT_EQ(embed_count(molecule_from_smiles("CCCCCCCCCCCCO"), fixed), 7);
 }
 
 TEST(Conformers, FlexibleMoleculeTimed) {
-  Molecule m = from_smiles("CCCCCCCCCCCCO");  // dodecan-1-ol, 10 rotatable bonds
+  Molecule m = molecule_from_smiles("CCCCCCCCCCCCO");  // dodecan-1-ol, 10 rotatable bonds
   auto start = std::chrono::steady_clock::now();
   auto confs = generate_conformers(m);
   double seconds =
@@ -90,13 +85,7 @@ TEST(Conformers, FlexibleMoleculeTimed) {
 }
 
 TEST(Conformers, XyzInputIsRefusedWithTheFix) {
-  std::ifstream f(std::string(QMNMR_TEST_DATA_DIR) + "/molecules/ethanol.xyz");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  MoleculeInput in;
-  in.format = MoleculeInput::Format::xyz;
-  in.text = ss.str();
-  Molecule m = load_molecule(in);
+  Molecule m = qmnmr::testing::molecule_from_xyz_data("molecules/ethanol.xyz");
   try {
     generate_conformers(m);
     FAIL() << "expected a ChemError";

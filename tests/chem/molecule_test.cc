@@ -7,23 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "chem/error.h"
+#include "support/molecules.h"
 
 namespace qmnmr::chem {
 namespace {
 
 using ::testing::HasSubstr;
 
-std::string read_data(const std::string& rel) {
-  std::ifstream in(std::string(QMNMR_TEST_DATA_DIR) + "/" + rel);
-  EXPECT_TRUE(in) << rel;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_data(const std::string& rel) { return qmnmr::testing::test_data(rel); }
 
 MoleculeInput smiles(std::string s) {
   MoleculeInput in;

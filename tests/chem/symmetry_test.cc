@@ -1,20 +1,16 @@
 // symmetry_classes: topological equivalence from canonical ranks without ties broken.
 #include "chem/symmetry.h"
+#include "support/molecules.h"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace qmnmr::chem {
 namespace {
 
-Molecule from_smiles(const std::string& s) {
-  MoleculeInput in;
-  in.text = s;
-  return load_molecule(in);
-}
+using qmnmr::testing::molecule_from_smiles;
+
 
 // Indices of the hydrogens bonded to atom `heavy`.
 std::vector<int> hydrogens_on(const Molecule& m, int heavy) {
@@ -29,7 +25,7 @@ std::vector<int> hydrogens_on(const Molecule& m, int heavy) {
 }
 
 TEST(SymmetryClasses, Ethanol) {
-  Molecule m = from_smiles("CCO");
+  Molecule m = molecule_from_smiles("CCO");
   auto cls = symmetry_classes(m);
   ASSERT_EQ(cls.size(), 9u);
   auto methyl = hydrogens_on(m, 0), ch2 = hydrogens_on(m, 1), oh = hydrogens_on(m, 2);
@@ -48,7 +44,7 @@ TEST(SymmetryClasses, Ethanol) {
 }
 
 TEST(SymmetryClasses, BenzeneHasOneCarbonAndOneHydrogenClass) {
-  Molecule m = from_smiles("c1ccccc1");
+  Molecule m = molecule_from_smiles("c1ccccc1");
   auto cls = symmetry_classes(m);
   std::set<int> c, h;
   for (size_t i = 0; i < cls.size(); ++i) (m.symbols[i] == "H" ? h : c).insert(cls[i]);
@@ -60,7 +56,7 @@ TEST(SymmetryClasses, BenzeneHasOneCarbonAndOneHydrogenClass) {
 
 TEST(SymmetryClasses, TolueneOrthoAndMetaPairs) {
   // Atoms: 0 CH3, 1 ipso, 2 ortho, 3 meta, 4 para, 5 meta, 6 ortho.
-  Molecule m = from_smiles("Cc1ccccc1");
+  Molecule m = molecule_from_smiles("Cc1ccccc1");
   auto cls = symmetry_classes(m);
   EXPECT_EQ(cls[2], cls[6]);
   EXPECT_EQ(cls[3], cls[5]);
@@ -76,13 +72,7 @@ TEST(SymmetryClasses, TolueneOrthoAndMetaPairs) {
 }
 
 TEST(SymmetryClasses, XyzInputGivesTheSameClassesAsSmiles) {
-  std::ifstream f(std::string(QMNMR_TEST_DATA_DIR) + "/molecules/ethanol.xyz");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  MoleculeInput in;
-  in.format = MoleculeInput::Format::xyz;
-  in.text = ss.str();
-  Molecule m = load_molecule(in);
+  Molecule m = qmnmr::testing::molecule_from_xyz_data("molecules/ethanol.xyz");
   auto groups = symmetry_groups(symmetry_classes(m));
   // File order: C C O H(CH3) x3, H(CH2) x2, H(O).
   std::vector<std::vector<int>> expected = {{0}, {1}, {2}, {3, 4, 5}, {6, 7}, {8}};
