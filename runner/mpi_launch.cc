@@ -14,6 +14,15 @@ LaunchMode launch_mode_for(const std::map<std::string, std::string>& env) {
   return it != env.end() && !it->second.empty() ? LaunchMode::srun : LaunchMode::mpirun;
 }
 
+ResourcePlan fit_to_shm(const ResourcePlan& plan, int ranks_allowed) {
+  if (ranks_allowed >= plan.local_ranks()) return plan;
+  ResourcePlan fitted = plan;
+  fitted.ranks = std::max(1, ranks_allowed);
+  fitted.nodes = 1;
+  fitted.ranks_per_node = fitted.ranks;
+  return fitted;
+}
+
 std::vector<std::string> nwchem_launch_argv(const ResourcePlan& plan,
                                             const std::filesystem::path& input, LaunchMode mode,
                                             const std::string& nwchem) {

@@ -16,6 +16,12 @@ enum class LaunchMode { mpirun, srun };
 // srun inside a SLURM allocation (SLURM_JOB_ID set), mpirun otherwise.
 LaunchMode launch_mode_for(const std::map<std::string, std::string>& env);
 
+// The plan to launch when /dev/shm holds only `ranks_allowed` ranks on this node: unchanged
+// when this node's ranks fit; else that many ranks, on this node alone.
+ResourcePlan fit_to_shm(const ResourcePlan& plan, int ranks_allowed);
+
+// Across nodes (plan.nodes > 1) mpirun adds --map-by ppr:<ranks per node>:node and srun
+// --nodes=<n> --ntasks-per-node=<ranks per node>.
 // mpirun: mpirun -n <ranks> --bind-to none -x OMP_NUM_THREADS=<t> -x OPENBLAS_NUM_THREADS=<t>
 //         -x MKL_NUM_THREADS=<t> -x OMP_STACKSIZE=<s> <nwchem> <input>
 // srun:   srun --mpi=pmix -n <ranks> --cpus-per-task=<t> <nwchem> <input>

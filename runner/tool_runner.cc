@@ -57,21 +57,15 @@ fs::path ToolRunner::run(const std::string& log_name, const std::vector<std::str
 fs::path ToolRunner::run_nwchem(const std::string& log_name, const fs::path& input) {
   // The /dev/shm check, before MPI starts, for the ranks this node runs: reduce them or
   // refuse. With too little room for its share of a multi-node plan, NWChem runs here only.
-  const int local = context_.plan.local_ranks();
-  auto verdict = check_shm(context_.shm_dir, local);
+  auto verdict = check_shm(context_.shm_dir, context_.plan.local_ranks());
   if (!verdict.stale.empty())
     context_.log->warn("{} stale shared-memory segment(s) in {} left by crashed runs",
                        verdict.stale.size(), context_.shm_dir.string());
   if (!verdict.ok) throw ToolError(verdict.message);
-  const int allowed = verdict.ranks_allowed < local ? verdict.ranks_allowed : context_.plan.ranks;
-  if (allowed < context_.plan.ranks && ranks_ != allowed) context_.log->warn("{}", verdict.message);
-  ranks_ = allowed;
-  ResourcePlan plan = context_.plan;
-  plan.ranks = ranks_;
-  if (verdict.ranks_allowed < local) {
-    plan.nodes = 1;
-    plan.ranks_per_node = ranks_;
-  }
+  const ResourcePlan plan = fit_to_shm(context_.plan, verdict.ranks_allowed);
+  if (plan.ranks < context_.plan.ranks && ranks_ != plan.ranks)
+    context_.log->warn("{}", verdict.message);
+  ranks_ = plan.ranks;
   auto mode = context_.mpi_launcher == "srun" ? LaunchMode::srun : LaunchMode::mpirun;
   auto argv = nwchem_launch_argv(plan, input.filename(), mode);
   return run(log_name, argv, input.parent_path(), mpi_environment(plan, ::geteuid() == 0));

@@ -67,7 +67,6 @@ class ToolRunner {
  private:
   ToolContext context_;
   int ranks_ = 1;
-  bool shm_checked_ = false;
 };
 
 }  // namespace qmnmr::runner

@@ -57,6 +57,24 @@ TEST(MpiLaunch, AcrossNodesEachNodeTakesItsShare) {
                           "--cpus-per-task=1", "nwchem", "in.nw"));
 }
 
+TEST(MpiLaunch, FitToShmKeepsWhatFitsElseRunsOnThisNodeOnly) {
+  auto one_node = plan_with(2, 1);
+  EXPECT_EQ(fit_to_shm(one_node, 2).ranks, 2);
+  EXPECT_EQ(fit_to_shm(one_node, 1).ranks, 1);
+
+  auto spread = plan_with(8, 1);
+  spread.nodes = 2;
+  spread.ranks_per_node = 4;
+  auto kept = fit_to_shm(spread, 4);  // this node's 4 fit: all 8 on both nodes
+  EXPECT_EQ(kept.ranks, 8);
+  EXPECT_EQ(kept.nodes, 2);
+  auto local = fit_to_shm(spread, 3);  // they do not: 3 here only
+  EXPECT_EQ(local.ranks, 3);
+  EXPECT_EQ(local.nodes, 1);
+  EXPECT_EQ(local.local_ranks(), 3);
+  EXPECT_THAT(nwchem_launch_argv(local, "in.nw", LaunchMode::mpirun), Not(Contains("--map-by")));
+}
+
 TEST(MpiLaunch, ModeFromEnvironment) {
   EXPECT_EQ(launch_mode_for({{"SLURM_JOB_ID", "12"}}), LaunchMode::srun);
   EXPECT_EQ(launch_mode_for({}), LaunchMode::mpirun);
