@@ -67,11 +67,17 @@ XtbResult parse_xtb_output(std::string_view out, std::string_view err) {
     if (r.error) break;
     if (std::string l = line_with(text, "-1- "); !l.empty()) {
       r.error = "xtb failed: " + l.substr(4);
+      r.xtb_line = l;
     } else if (std::string l2 = line_with(text, "[ERROR]"); !l2.empty()) {
       r.error = "xtb failed: " + l2;
+      r.xtb_line = l2;
     }
   }
-  if (!r.error && abnormal) r.error = "xtb terminated abnormally; see its output";
+  if (!r.error && abnormal) {
+    r.error = "xtb terminated abnormally; see its output";
+    r.xtb_line = line_with(out, "abnormal termination");
+    if (r.xtb_line.empty()) r.xtb_line = line_with(err, "abnormal termination");
+  }
   if (!r.error && !r.total_energy) r.error = "xtb output has no TOTAL ENERGY line";
   return r;
 }

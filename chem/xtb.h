@@ -34,6 +34,10 @@ struct XtbResult {
   bool optimization_converged = false;
   bool normal_termination = false;      // "normal termination of xtb"
   std::optional<std::string> error;     // failure message when the run is unusable
+  // xtb's own words for the failure, trimmed: the root "-1- ..." line of its
+  // "[ERROR]" block, else the "[ERROR]" line, else "abnormal termination of
+  // xtb"; empty when xtb reported nothing (or nothing went wrong).
+  std::string xtb_line;
 
   bool ok() const { return !error; }
 };

@@ -71,6 +71,13 @@ TEST(Xtb, BadInputIsAnError) {
   EXPECT_FALSE(r.ok());
   EXPECT_FALSE(r.total_energy);
   EXPECT_THAT(r.error.value_or(""), HasSubstr("Could not parse coordinates"));
+  EXPECT_EQ(r.xtb_line, "-1- Error: Could not parse coordinates from xyz file");
+}
+
+TEST(Xtb, XtbLineIsEmptyWhenAllIsWell) {
+  XtbResult r = parse_xtb_output(data("ethanol_chcl3.stdout"), data("ethanol_chcl3.stderr"));
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.xtb_line.empty()) << r.xtb_line;
 }
 
 TEST(Xtb, UnknownAlpbSolventIsAnError) {
@@ -83,6 +90,7 @@ TEST(Xtb, AbnormalTerminationOnlyInStderr) {
   XtbResult r = parse_xtb_output("", "abnormal termination of xtb\n");
   EXPECT_FALSE(r.ok());
   EXPECT_THAT(r.error.value_or(""), HasSubstr("abnormally"));
+  EXPECT_EQ(r.xtb_line, "abnormal termination of xtb");
 }
 
 }  // namespace
