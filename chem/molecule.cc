@@ -16,6 +16,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "chem/bond_orders.h"
 #include "chem/error.h"
 #include "chem/force_field.h"
 #include "chem/topology.h"
@@ -237,7 +238,9 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
       mol = molecule_from_xyz(parse_xyz(input.text));
       has_coordinates = true;
       charge_from_input = false;
-      m.bond_orders_known = false;
+      // Bond orders and formal charges from connectivity and --charge; without an
+      // assignment the bonds stay single and bond_orders_known false.
+      m.bond_orders_known = perceive_bond_orders(*mol, input.charge.value_or(0));
       break;
     }
   }
