@@ -38,8 +38,9 @@ std::vector<Conformer> generate_conformers(const Molecule& molecule,
   if (!molecule.rdkit) throw ChemError("conformers: the molecule has no RDKit structure");
   if (!molecule.bond_orders_known)
     throw ChemError(
-        "the RDKit conformer search needs bond orders, which XYZ input lacks; use the 'single' "
-        "or 'crest' conformer method, or give the molecule as SMILES or SDF");
+        "the RDKit conformer search needs bond orders, which could not be perceived from the "
+        "XYZ input (no closed-shell structure with this charge); check --charge, use the "
+        "'single' or 'crest' conformer method, or give the molecule as SMILES or SDF");
   const int count = embed_count(molecule, options);
 
   RDKit::RWMol mol(*molecule.rdkit);

@@ -16,13 +16,13 @@
 #include <mutex>
 #include <sstream>
 
+#include "chem/bond_orders.h"
 #include "chem/error.h"
 #include "chem/force_field.h"
+#include "chem/topology.h"
 
 namespace qmnmr::chem {
 namespace {
-
-constexpr double kBondTolerance = 1.3;  // bonded if distance < 1.3 x sum of covalent radii
 
 std::string join(const std::set<std::string>& items) {
   std::string out;
@@ -88,11 +88,10 @@ std::unique_ptr<RDKit::RWMol> parse_molblock(const std::string& text) {
   return mol;
 }
 
-// Builds a molecule from XYZ coordinates: connectivity from covalent radii,
-// all bonds single, no valence sanitisation (bond orders are unknown).
+// Builds a molecule from XYZ coordinates: connectivity from covalent radii
+// (perceive_bonds), all bonds single, no valence sanitisation (bond orders are unknown).
 std::unique_ptr<RDKit::RWMol> molecule_from_xyz(const Geometry& g) {
   auto mol = std::make_unique<RDKit::RWMol>();
-  const auto* table = RDKit::PeriodicTable::getTable();
   auto* conf = new RDKit::Conformer(g.atoms.size());
   for (size_t i = 0; i < g.atoms.size(); ++i) {
     auto* atom = new RDKit::Atom(atomic_number(g.atoms[i].symbol));
@@ -101,14 +100,8 @@ std::unique_ptr<RDKit::RWMol> molecule_from_xyz(const Geometry& g) {
     conf->setAtomPos(i, RDGeom::Point3D(g.atoms[i].x, g.atoms[i].y, g.atoms[i].z));
   }
   conf->set3D(true);
-  for (size_t i = 0; i < g.atoms.size(); ++i) {
-    for (size_t j = i + 1; j < g.atoms.size(); ++j) {
-      double limit = kBondTolerance * (table->getRcovalent(mol->getAtomWithIdx(i)->getAtomicNum()) +
-                                       table->getRcovalent(mol->getAtomWithIdx(j)->getAtomicNum()));
-      if ((conf->getAtomPos(i) - conf->getAtomPos(j)).length() < limit)
-        mol->addBond(static_cast<unsigned>(i), static_cast<unsigned>(j), RDKit::Bond::SINGLE);
-    }
-  }
+  for (const auto& [i, j] : perceive_bonds(g))
+    mol->addBond(static_cast<unsigned>(i), static_cast<unsigned>(j), RDKit::Bond::SINGLE);
   mol->addConformer(conf, /*assignId=*/true);
   mol->updatePropertyCache(/*strict=*/false);
   RDKit::MolOps::findSSSR(*mol);
@@ -245,7 +238,9 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
       mol = molecule_from_xyz(parse_xyz(input.text));
       has_coordinates = true;
       charge_from_input = false;
-      m.bond_orders_known = false;
+      // Bond orders and formal charges from connectivity and --charge; without an
+      // assignment the bonds stay single and bond_orders_known false.
+      m.bond_orders_known = perceive_bond_orders(*mol, input.charge.value_or(0));
       break;
     }
   }

@@ -44,8 +44,9 @@ struct Molecule {
   std::vector<std::string> symbols;
   Geometry geometry;  // starting geometry, Angstrom
   std::string name;
-  // False for XYZ input: connectivity from distances, every bond single. Such a
-  // molecule has no force field typing, so the RDKit conformer search refuses it.
+  // XYZ input: connectivity from distances, bond orders and formal charges perceived
+  // (chem/bond_orders.h). False when perception found no assignment: every bond is single,
+  // there is no force field typing, and the RDKit conformer search refuses the molecule.
   bool bond_orders_known = true;
 
   size_t atom_count() const { return symbols.size(); }

@@ -121,7 +121,9 @@ std::string nmredata_sdf(const Molecule& molecule, const Geometry& geometry,
   std::string out = block;
   tag(out, "NMREDATA_VERSION", {"1.1"});
   tag(out, "NMREDATA_LEVEL", {"0"});
-  tag(out, "NMREDATA_SOLVENT", {one_line(input.solvent.empty() ? "unknown" : input.solvent, 60)});
+  // The tag is a required header; after ';' NMReDATA readers ignore the text (a comment).
+  tag(out, "NMREDATA_SOLVENT",
+      {input.solvent.empty() ? "none ;gas phase, no solvent model" : one_line(input.solvent, 60)});
   tag(out, "NMREDATA_TEMPERATURE", {fixed(input.temperature_k, 2)});
   std::vector<std::string> assignment;
   for (const auto* group : {&c, &h})

@@ -16,7 +16,9 @@ struct AtomShift {
 };
 
 struct NmredataInput {
-  std::string solvent;  // as reported, e.g. "CDCl3"; "vacuum" for the gas phase
+  // The NMR solvent name, Solvent::nmr_name (e.g. "CDCl3"). Empty: no NMR solvent (gas phase),
+  // written as "none".
+  std::string solvent;
   double temperature_k = 298.15;
   double larmor_1h_mhz = 400.0;  // nominal field of the predicted spectra
   std::vector<AtomShift> h1;

@@ -1,5 +1,6 @@
-// The solvent table (SCIENCE.md) and look-up by key. ALPB names were checked
-// against xtb 6.5.1 (`--alpb <name>`), COSMO names against NWChem 7.0.2.
+// The solvent table (SCIENCE.md "Solvents" and "NMReDATA solvent names") and look-up by
+// key. ALPB names were checked against xtb 6.5.1 (`--alpb <name>`), COSMO names against
+// NWChem 7.0.2.
 #include "chem/solvents.h"
 
 #include <array>
@@ -14,19 +15,19 @@ constexpr std::string_view kPyridineNote =
     "ran in gas phase, nwchem used cosmo pyridine";
 
 constexpr std::array<Solvent, 13> kSolvents = {{
-    {"chcl3", "chcl3", "chcl3", "CHCl3", ""},
-    {"dmso", "dmso", "dmso", "DMSO", ""},
-    {"methanol", "methanol", "methanol", "Methanol", ""},
-    {"water", "water", "water", "Water", ""},
-    {"acetone", "acetone", "acetone", "Acetone", ""},
-    {"benzene", "benzene", "benzene", "Benzene", ""},
-    {"pyridine", "pyridine", "", "Pyridine", kPyridineNote},
-    {"thf", "thf", "thf", "THF", ""},
-    {"toluene", "toluene", "toluene", "Toluene", ""},
-    {"dcm", "dcm", "ch2cl2", "DCM", ""},
-    {"acetonitrile", "acetntrl", "acetonitrile", "Acetonitrile", ""},
-    {"dmf", "dmf", "dmf", "DMF", ""},
-    {"vacuum", "", "", "vacuum", ""},
+    {"chcl3", "chcl3", "chcl3", "CHCl3", "CDCl3", ""},
+    {"dmso", "dmso", "dmso", "DMSO", "DMSO-d6", ""},
+    {"methanol", "methanol", "methanol", "Methanol", "CD3OD", ""},
+    {"water", "water", "water", "Water", "D2O", ""},
+    {"acetone", "acetone", "acetone", "Acetone", "acetone-d6", ""},
+    {"benzene", "benzene", "benzene", "Benzene", "C6D6", ""},
+    {"pyridine", "pyridine", "", "Pyridine", "pyridine-d5", kPyridineNote},
+    {"thf", "thf", "thf", "THF", "THF-d8", ""},
+    {"toluene", "toluene", "toluene", "Toluene", "toluene-d8", ""},
+    {"dcm", "dcm", "ch2cl2", "DCM", "CD2Cl2", ""},
+    {"acetonitrile", "acetntrl", "acetonitrile", "Acetonitrile", "CD3CN", ""},
+    {"dmf", "dmf", "dmf", "DMF", "DMF-d7", ""},
+    {"vacuum", "", "", "vacuum", "", ""},
 }};
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The solvents qmnmr supports and how each program names them: the NWChem
 // COSMO name, the xTB/CREST ALPB name and the key of the regression factors
-// (SCIENCE.md "Solvents"). Look-ups by the user's key.
+// (SCIENCE.md "Solvents"), and the NMR solvent name NMReDATA reports. Look-ups by the
+// user's key.
 #pragma once
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@ struct Solvent {
   std::string_view cosmo_name;      // NWChem `cosmo / solvent <name>`
   std::string_view alpb_name;       // xTB/CREST `--alpb <name>`
   std::string_view regression_key;  // key into the shift regression table
+  std::string_view nmr_name;        // NMR solvent as chemists write it ("CDCl3"); empty: vacuum
   std::string_view note;            // recorded with the results when set
 
   bool is_vacuum() const { return cosmo_name.empty(); }

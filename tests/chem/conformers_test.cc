@@ -84,13 +84,29 @@ TEST(Conformers, FlexibleMoleculeTimed) {
     EXPECT_LE(confs[i - 1].mmff_energy_kcal, confs[i].mmff_energy_kcal);
 }
 
-TEST(Conformers, XyzInputIsRefusedWithTheFix) {
+TEST(Conformers, XyzInputWithPerceivedBondOrdersIsSearched) {
   Molecule m = qmnmr::testing::molecule_from_xyz_data("molecules/ethanol.xyz");
+  ASSERT_TRUE(m.bond_orders_known);
+  ConformerOptions options;
+  options.count = 5;
+  auto confs = generate_conformers(m, options);
+  ASSERT_FALSE(confs.empty());
+  check_geometry_matches(m, confs[0].geometry);  // the XYZ file's atom order
+}
+
+TEST(Conformers, XyzInputWithoutBondOrdersIsRefusedWithTheFix) {
+  MoleculeInput in;
+  in.format = MoleculeInput::Format::xyz;
+  in.text = qmnmr::testing::test_data("molecules/ethanol.xyz");
+  in.charge = 1;  // a radical cation: no closed-shell bond orders
+  Molecule m = load_molecule(in);
+  ASSERT_FALSE(m.bond_orders_known);
   try {
     generate_conformers(m);
     FAIL() << "expected a ChemError";
   } catch (const ChemError& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("'single'"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("--charge"));
   }
 }
 

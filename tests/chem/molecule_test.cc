@@ -128,7 +128,8 @@ TEST(LoadMolecule, XyzKeepsCoordinatesAndInfersMultiplicity) {
   Molecule m = load_molecule(in);
   Geometry file = parse_xyz(in.text);
   ASSERT_EQ(m.atom_count(), 9u);
-  EXPECT_FALSE(m.bond_orders_known);
+  EXPECT_TRUE(m.bond_orders_known);        // perceived: all single, no charges
+  EXPECT_EQ(m.canonical_smiles, "CCO");
   EXPECT_EQ(m.rdkit->getNumBonds(), 8u);  // connectivity from covalent radii
   EXPECT_EQ(m.charge, 0);
   EXPECT_EQ(m.multiplicity, 1);
@@ -141,6 +142,7 @@ TEST(LoadMolecule, XyzKeepsCoordinatesAndInfersMultiplicity) {
   Molecule cation = load_molecule(in);
   EXPECT_EQ(cation.charge, 1);
   EXPECT_EQ(cation.multiplicity, 2);
+  EXPECT_FALSE(cation.bond_orders_known);  // a radical cation: no closed-shell assignment
   in.multiplicity = 1;
   EXPECT_THAT(error_of(in), HasSubstr("impossible for 25 electrons"));
 }

@@ -10,12 +10,14 @@
 #include <memory>
 
 #include "chem/error.h"
+#include "chem/solvents.h"
 #include "chem/symmetry.h"
 
 namespace qmnmr::chem {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct Fixture {
   Molecule m;
@@ -28,7 +30,7 @@ Fixture ethanol(std::string name) {
   mi.text = "CCO";
   mi.name = std::move(name);
   Fixture f{load_molecule(mi), {}};
-  f.in.solvent = "CDCl3";
+  f.in.solvent = std::string(find_solvent("chcl3").nmr_name);
   f.in.symmetry_classes = symmetry_classes(f.m);
   f.in.c13 = {{1, 18.1}, {2, 58.3}};
   f.in.h1 = {{4, 1.20}, {5, 1.24}, {6, 1.22}, {7, 3.70}, {8, 3.72}, {9, 1.50}};
@@ -80,6 +82,20 @@ TEST(Nmredata, EquivalentAtomsFormOneSignal) {
   // 1H peaks in descending shift order.
   EXPECT_LT(sdf.find("3.7100, N=2"), sdf.find("1.5000, N=1"));
   EXPECT_LT(sdf.find("1.5000, N=1"), sdf.find("1.2200, N=3"));
+}
+
+TEST(Nmredata, SolventTagCarriesTheNmrNameAndNoneForVacuum) {
+  auto f = ethanol("ethanol");
+  f.in.solvent = std::string(find_solvent("dmso").nmr_name);
+  auto mols = read_back(nmredata_sdf(f.m, f.m.geometry, f.in));
+  ASSERT_EQ(mols.size(), 1u);
+  EXPECT_THAT(mols[0]->getProp<std::string>("NMREDATA_SOLVENT"), HasSubstr("DMSO-d6"));
+  f.in.solvent = std::string(find_solvent("vacuum").nmr_name);
+  mols = read_back(nmredata_sdf(f.m, f.m.geometry, f.in));
+  ASSERT_EQ(mols.size(), 1u);
+  std::string tag = mols[0]->getProp<std::string>("NMREDATA_SOLVENT");
+  EXPECT_EQ(tag.rfind("none", 0), 0u) << tag;  // "none", then a ';' comment readers ignore
+  EXPECT_THAT(tag, Not(HasSubstr("vacuum")));
 }
 
 TEST(Nmredata, HostileNameCannotBreakTheFile) {

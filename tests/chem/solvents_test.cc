@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 
 #include "chem/error.h"
 
@@ -19,6 +20,16 @@ TEST(Solvents, TableMatchesScienceDoc) {
   EXPECT_EQ(find_solvent("chcl3").regression_key, "CHCl3");
   EXPECT_EQ(find_solvent("thf").regression_key, "THF");
   EXPECT_EQ(all_solvents().size(), 13u);
+}
+
+TEST(Solvents, NmrNamesFollowTheNmredataTable) {
+  const std::pair<const char*, const char*> expected[] = {
+      {"chcl3", "CDCl3"},        {"dmso", "DMSO-d6"},       {"methanol", "CD3OD"},
+      {"water", "D2O"},          {"acetone", "acetone-d6"}, {"benzene", "C6D6"},
+      {"pyridine", "pyridine-d5"}, {"thf", "THF-d8"},       {"toluene", "toluene-d8"},
+      {"dcm", "CD2Cl2"},         {"acetonitrile", "CD3CN"}, {"dmf", "DMF-d7"}};
+  for (const auto& [key, name] : expected) EXPECT_EQ(find_solvent(key).nmr_name, name) << key;
+  EXPECT_TRUE(find_solvent("vacuum").nmr_name.empty());  // no NMR solvent
 }
 
 TEST(Solvents, VacuumHasNoModels) {
