@@ -22,6 +22,7 @@ namespace qmnmr::chem {
 namespace {
 
 constexpr size_t kMaxEnumerated = 12;  // 2^12 assignments at most
+constexpr const char* kIndexProp = "qmnmr_index";
 
 std::string atom_label(const RDKit::ROMol& mol, unsigned idx) {
   return mol.getAtomWithIdx(idx)->getSymbol() + std::to_string(idx + 1);
@@ -207,9 +208,18 @@ size_t StereoReport::unspecified_count() const {
 size_t StereoReport::specified_count() const { return elements.size() - unspecified_count(); }
 
 StereoReport analyse_stereo(const RDKit::ROMol& mol) {
-  RDKit::RWMol copy(mol);
-  if (!copy.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(copy);
-  auto infos = RDKit::Chirality::findPotentialStereo(copy, /*cleanIt=*/false,
+  // On the hydrogen-suppressed graph: with explicit hydrogens RDKit misses the
+  // ring cis/trans centres (1,4-dimethylcyclohexane). Atoms remember their index.
+  RDKit::RWMol with_h(mol);
+  for (auto* atom : with_h.atoms()) atom->setProp<int>(kIndexProp, static_cast<int>(atom->getIdx()));
+  if (!with_h.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(with_h);
+  std::unique_ptr<RDKit::ROMol> copy(RDKit::MolOps::removeHs(
+      static_cast<const RDKit::ROMol&>(with_h), false, false, false));
+  if (!copy->getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(*copy);
+  auto original = [&](unsigned idx) {
+    return static_cast<unsigned>(copy->getAtomWithIdx(idx)->getProp<int>(kIndexProp));
+  };
+  auto infos = RDKit::Chirality::findPotentialStereo(*copy, /*cleanIt=*/false,
                                                      /*flagPossible=*/true);
   StereoReport report;
   std::vector<StereoElement> bonds;
@@ -218,13 +228,14 @@ StereoReport analyse_stereo(const RDKit::ROMol& mol) {
     e.specified = info.specified == RDKit::Chirality::StereoSpecified::Specified;
     if (info.type == RDKit::Chirality::StereoType::Atom_Tetrahedral) {
       e.kind = StereoElement::Kind::centre;
-      e.atoms = {static_cast<int>(info.centeredOn)};
-      e.label = atom_label(mol, info.centeredOn);
+      unsigned idx = original(info.centeredOn);
+      e.atoms = {static_cast<int>(idx)};
+      e.label = atom_label(mol, idx);
       report.elements.push_back(e);
     } else if (info.type == RDKit::Chirality::StereoType::Bond_Double) {
-      const auto* bond = mol.getBondWithIdx(info.centeredOn);
-      unsigned a = std::min(bond->getBeginAtomIdx(), bond->getEndAtomIdx());
-      unsigned b = std::max(bond->getBeginAtomIdx(), bond->getEndAtomIdx());
+      const auto* bond = copy->getBondWithIdx(info.centeredOn);
+      unsigned u = original(bond->getBeginAtomIdx()), v = original(bond->getEndAtomIdx());
+      unsigned a = std::min(u, v), b = std::max(u, v);
       e.kind = StereoElement::Kind::double_bond;
       e.atoms = {static_cast<int>(a), static_cast<int>(b)};
       e.label = atom_label(mol, a) + "=" + atom_label(mol, b);
