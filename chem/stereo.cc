@@ -148,9 +148,9 @@ std::vector<std::string> enumerate(const RDKit::ROMol& mol, size_t cap) {
   auto open = open_elements(analyse_stereo(mol));
   if (open.size() > kMaxEnumerated)
     throw ChemError("the molecule has " + std::to_string(open.size()) +
-                    " unspecified stereo elements (up to " +
-                    std::to_string(1UL << open.size()) + " stereoisomers), more than the limit of " +
-                    std::to_string(cap) + "; specify them in the SMILES");
+                    " unspecified stereo elements (up to " + std::to_string(1UL << open.size()) +
+                    " stereoisomers), more than the limit of " + std::to_string(cap) +
+                    "; specify them in the SMILES");
   std::set<std::pair<std::string, std::string>> seen;
   std::vector<std::string> out;
   for (unsigned long mask = 0; mask < (1UL << open.size()); ++mask) {
@@ -170,13 +170,15 @@ std::vector<std::string> enumerate(const RDKit::ROMol& mol, size_t cap) {
 std::string refusal(const RDKit::ROMol& mol, const StereoReport& report) {
   auto open = open_elements(report);
   std::vector<std::string> open_labels, fixed_labels, how;
-  for (const auto& e : report.elements) (e.specified ? fixed_labels : open_labels).push_back(e.label);
+  for (const auto& e : report.elements)
+    (e.specified ? fixed_labels : open_labels).push_back(e.label);
   for (const auto& e : open) {
     if (e.kind == StereoElement::Kind::centre)
       how.push_back("write " + e.label + " as " +
                     centre_spelling(mol, static_cast<unsigned>(e.atoms[0])));
     else
-      how.push_back("give " + e.label + " a geometry with / and \\ on its neighbours (F/C=C/F is "
+      how.push_back("give " + e.label +
+                    " a geometry with / and \\ on its neighbours (F/C=C/F is "
                     "trans, F/C=C\\F is cis)");
   }
   std::string why;
@@ -211,10 +213,11 @@ StereoReport analyse_stereo(const RDKit::ROMol& mol) {
   // On the hydrogen-suppressed graph: with explicit hydrogens RDKit misses the
   // ring cis/trans centres (1,4-dimethylcyclohexane). Atoms remember their index.
   RDKit::RWMol with_h(mol);
-  for (auto* atom : with_h.atoms()) atom->setProp<int>(kIndexProp, static_cast<int>(atom->getIdx()));
+  for (auto* atom : with_h.atoms())
+    atom->setProp<int>(kIndexProp, static_cast<int>(atom->getIdx()));
   if (!with_h.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(with_h);
-  std::unique_ptr<RDKit::ROMol> copy(RDKit::MolOps::removeHs(
-      static_cast<const RDKit::ROMol&>(with_h), false, false, false));
+  std::unique_ptr<RDKit::ROMol> copy(
+      RDKit::MolOps::removeHs(static_cast<const RDKit::ROMol&>(with_h), false, false, false));
   if (!copy->getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(*copy);
   auto original = [&](unsigned idx) {
     return static_cast<unsigned>(copy->getAtomWithIdx(idx)->getProp<int>(kIndexProp));
@@ -331,24 +334,28 @@ std::vector<std::string> stereo_changes(const Molecule& molecule, const Geometry
       before = atom->getChiralTag() == RDKit::Atom::CHI_TETRAHEDRAL_CW ? "@@" : "@";
       after = now == RDKit::Atom::CHI_TETRAHEDRAL_CW ? "@@" : (is_tetrahedral_tag(now) ? "@" : "");
     }
-    changes.push_back(atom_label(ref, idx) +
-                      (is_tetrahedral_tag(now) ? " inverted from " + before + " to " + after
-                                               : " lost its configuration " + before +
-                                                     " (planar or unassignable in 3D)"));
+    changes.push_back(atom_label(ref, idx) + (is_tetrahedral_tag(now)
+                                                  ? " inverted from " + before + " to " + after
+                                                  : " lost its configuration " + before +
+                                                        " (planar or unassignable in 3D)"));
   }
   for (const auto* bond : ref.bonds()) {
     if (!bond_has_stereo(bond)) continue;
-    // Compare as E/Z through the canonical SMILES of the bond's own isomer is
-    // overkill; compare the legacy CIP-based labels both perceptions set.
+    // Both sides carry RDKit's CIP-based E/Z labels (legacy perception).
     auto before = bond->getStereo(), after = got.getBondWithIdx(bond->getIdx())->getStereo();
     if (before == after) continue;
     auto name = [](RDKit::Bond::BondStereo s) -> std::string {
       switch (s) {
-        case RDKit::Bond::STEREOE: return "E";
-        case RDKit::Bond::STEREOZ: return "Z";
-        case RDKit::Bond::STEREOCIS: return "cis";
-        case RDKit::Bond::STEREOTRANS: return "trans";
-        default: return "unspecified";
+        case RDKit::Bond::STEREOE:
+          return "E";
+        case RDKit::Bond::STEREOZ:
+          return "Z";
+        case RDKit::Bond::STEREOCIS:
+          return "cis";
+        case RDKit::Bond::STEREOTRANS:
+          return "trans";
+        default:
+          return "unspecified";
       }
     };
     unsigned a = std::min(bond->getBeginAtomIdx(), bond->getEndAtomIdx());

@@ -62,7 +62,8 @@ std::vector<std::vector<int>> rotor_hydrogens(const RDKit::ROMol& mol) {
   for (const auto* atom : mol.atoms()) {
     std::vector<int> hs;
     for (const auto* nb : mol.atomNeighbors(atom))
-      if (nb->getAtomicNum() == 1 && nb->getDegree() == 1) hs.push_back(static_cast<int>(nb->getIdx()));
+      if (nb->getAtomicNum() == 1 && nb->getDegree() == 1)
+        hs.push_back(static_cast<int>(nb->getIdx()));
     if (hs.size() >= 3 && atom->getDegree() == hs.size() + 1) out.push_back(hs);
   }
   return out;
@@ -103,8 +104,8 @@ int handedness(const Geometry& g, unsigned x, unsigned a, unsigned b, unsigned c
     return k == 0 ? p.x - o.x : (k == 1 ? p.y - o.y : p.z - o.z);
   };
   double ax = d(a, 0), ay = d(a, 1), az = d(a, 2), bx = d(b, 0), by = d(b, 1), bz = d(b, 2);
-  double v = (ay * bz - az * by) * d(c, 0) + (az * bx - ax * bz) * d(c, 1) +
-             (ax * by - ay * bx) * d(c, 2);
+  double v =
+      (ay * bz - az * by) * d(c, 0) + (az * bx - ax * bz) * d(c, 1) + (ax * by - ay * bx) * d(c, 2);
   return v > 0 ? 1 : (v < 0 ? -1 : 0);
 }
 
