@@ -231,11 +231,13 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
       mol = parse_molblock(input.text);
       has_coordinates = mol->getNumConformers() > 0 && mol->getConformer().is3D();
       if (has_implicit_hydrogens(*mol)) add_hydrogens(*mol, has_coordinates);
+      if (has_coordinates) assign_stereo_from_3d(*mol);
       break;
     }
     case MoleculeInput::Format::xyz: {
       if (trim(input.text).empty()) throw ChemError("empty XYZ input: the file has no text");
       mol = molecule_from_xyz(parse_xyz(input.text));
+      assign_stereo_from_3d(*mol);
       has_coordinates = true;
       charge_from_input = false;
       // Bond orders and formal charges from connectivity and --charge; without an
@@ -319,6 +321,10 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   } else {
     m.multiplicity = electrons % 2 == 0 ? 1 : 2;
   }
+
+  // Stereochemistry, before embedding: ETKDG would pick unspecified elements
+  // at random. Coordinates already fixed it.
+  if (!has_coordinates) m.stereo_notes = apply_stereo_policy(*mol, options.stereo);
 
   // Starting geometry.
   if (!has_coordinates) embed_starting_geometry(*mol, options.seed);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chem/geometry.h"
+#include "chem/stereo.h"
 
 namespace RDKit {
 class RWMol;
@@ -32,6 +33,9 @@ struct LoadOptions {
   std::string basis_description;           // names the basis in errors, e.g. "6-31G*"
   int max_heavy_atoms = 30;
   int seed = 42;  // ETKDG seed of the starting geometry
+  // Unspecified stereo in SMILES or 2D SDF input, decided before embedding.
+  // XYZ and 3D SDF input take their stereo from the coordinates.
+  StereoPolicy stereo = StereoPolicy::fix_enantiomer_or_refuse;
 };
 
 // A loaded, checked molecule. `rdkit` holds explicit hydrogens; atom i of
@@ -48,6 +52,9 @@ struct Molecule {
   // (chem/bond_orders.h). False when perception found no assignment: every bond is single,
   // there is no force field typing, and the RDKit conformer search refuses the molecule.
   bool bond_orders_known = true;
+  // What load_molecule decided about stereochemistry, for the job's log and
+  // report (e.g. "C7 was unspecified; ... computed as (S)"); empty = nothing.
+  std::vector<std::string> stereo_notes;
 
   size_t atom_count() const { return symbols.size(); }
   size_t heavy_atom_count() const;

@@ -1,14 +1,148 @@
-// Symmetry classes from RDKit's canonical ranking with ties left unbroken.
+// Symmetry classes from RDKit's canonical ranking with ties left unbroken, and
+// NMR equivalence classes from the isotope substitution test on 3D stereo.
 #include "chem/symmetry.h"
 
+#include <GraphMol/Conformer.h>
 #include <GraphMol/GraphMol.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/PeriodicTable.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <GraphMol/new_canon.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "chem/error.h"
 
 namespace qmnmr::chem {
+namespace {
+
+// A copy of `mol` whose only conformer is `geometry`, mirrored through the xy
+// plane when `mirror` is set.
+RDKit::RWMol with_geometry(const RDKit::ROMol& mol, const Geometry& geometry, bool mirror) {
+  RDKit::RWMol out(mol);
+  out.clearConformers();
+  auto* conf = new RDKit::Conformer(out.getNumAtoms());
+  for (size_t i = 0; i < geometry.atoms.size(); ++i) {
+    const auto& a = geometry.atoms[i];
+    conf->setAtomPos(static_cast<unsigned>(i), RDGeom::Point3D(a.x, a.y, mirror ? -a.z : a.z));
+  }
+  conf->set3D(true);
+  out.addConformer(conf, /*assignId=*/true);
+  return out;
+}
+
+// An isotope of element `z` that no atom of `mol` carries: the most common
+// isotope's mass number + 1, or the next free one (2H, 13C, 15N, 17O, ...).
+unsigned label_isotope(const RDKit::ROMol& mol, int z) {
+  std::set<unsigned> used;
+  for (const auto* atom : mol.atoms())
+    if (atom->getAtomicNum() == z) used.insert(atom->getIsotope());
+  unsigned iso =
+      static_cast<unsigned>(RDKit::PeriodicTable::getTable()->getMostCommonIsotope(z)) + 1;
+  while (used.count(iso)) ++iso;
+  return iso;
+}
+
+// Canonical isomeric SMILES (explicit hydrogens kept) of `mol` with atom
+// `idx` labelled and stereo taken from its 3D conformer.
+std::string labelled_smiles(const RDKit::RWMol& mol, unsigned idx, unsigned isotope) {
+  RDKit::RWMol copy(mol);
+  copy.getAtomWithIdx(idx)->setIsotope(isotope);
+  RDKit::MolOps::assignStereochemistryFrom3D(copy, -1, /*replaceExistingTags=*/true);
+  return RDKit::MolToSmiles(copy);
+}
+
+// The H atoms of a rotor: three or more terminal H on one atom (CH3, NH3+).
+std::vector<std::vector<int>> rotor_hydrogens(const RDKit::ROMol& mol) {
+  std::vector<std::vector<int>> out;
+  for (const auto* atom : mol.atoms()) {
+    std::vector<int> hs;
+    for (const auto* nb : mol.atomNeighbors(atom))
+      if (nb->getAtomicNum() == 1 && nb->getDegree() == 1)
+        hs.push_back(static_cast<int>(nb->getIdx()));
+    if (hs.size() >= 3 && atom->getDegree() == hs.size() + 1) out.push_back(hs);
+  }
+  return out;
+}
+
+std::vector<unsigned int> graph_ranks(const RDKit::ROMol& mol) {
+  std::vector<unsigned int> ranks;
+  RDKit::Canon::rankMolAtoms(mol, ranks, /*breakTies=*/false, /*includeChirality=*/false,
+                             /*includeIsotopes=*/true);
+  return ranks;
+}
+
+// True for a terminal atom or a group whose other neighbours are all terminal
+// (CH3, NH3+, CF3): its coordinates can be swapped with an equivalent one.
+bool swappable(const RDKit::ROMol& mol, const RDKit::Atom* atom, const RDKit::Atom* centre) {
+  for (const auto* nb : mol.atomNeighbors(atom))
+    if (nb != centre && nb->getDegree() != 1) return false;
+  return true;
+}
+
+// Atoms of a swappable group: the atom, then its terminal neighbours by index.
+std::vector<unsigned> group_atoms(const RDKit::ROMol& mol, const RDKit::Atom* atom,
+                                  const RDKit::Atom* centre) {
+  std::vector<unsigned> out{atom->getIdx()};
+  std::vector<unsigned> rest;
+  for (const auto* nb : mol.atomNeighbors(atom))
+    if (nb != centre) rest.push_back(nb->getIdx());
+  std::sort(rest.begin(), rest.end());
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
+// Sign of the volume spanned by a, b, c seen from x.
+int handedness(const Geometry& g, unsigned x, unsigned a, unsigned b, unsigned c) {
+  auto d = [&](unsigned i, int k) {
+    const auto& p = g.atoms[i];
+    const auto& o = g.atoms[x];
+    return k == 0 ? p.x - o.x : (k == 1 ? p.y - o.y : p.z - o.z);
+  };
+  double ax = d(a, 0), ay = d(a, 1), az = d(a, 2), bx = d(b, 0), by = d(b, 1), bz = d(b, 2);
+  double v =
+      (ay * bz - az * by) * d(c, 0) + (az * bx - ax * bz) * d(c, 1) + (ax * by - ay * bx) * d(c, 2);
+  return v > 0 ? 1 : (v < 0 ? -1 : 0);
+}
+
+}  // namespace
+
+Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer) {
+  if (!molecule.rdkit) throw ChemError("align atoms: the molecule has no RDKit structure");
+  check_geometry_matches(molecule, conformer);
+  const RDKit::ROMol& mol = *molecule.rdkit;
+  auto ranks = graph_ranks(mol);
+  Geometry out = conformer;
+  for (const auto* x : mol.atoms()) {
+    if (x->getDegree() != 4) continue;
+    std::map<unsigned, std::vector<const RDKit::Atom*>> by_rank;
+    for (const auto* nb : mol.atomNeighbors(x)) by_rank[ranks[nb->getIdx()]].push_back(nb);
+    // Exactly one pair, the other two neighbours distinct: a CH2-like centre.
+    if (by_rank.size() != 3) continue;
+    const RDKit::Atom *a = nullptr, *b = nullptr, *c = nullptr;
+    for (const auto& [rank, atoms] : by_rank) {
+      if (atoms.size() == 2) {
+        a = atoms[0];
+        b = atoms[1];
+      } else if (!c || atoms[0]->getIdx() < c->getIdx()) {
+        c = atoms[0];
+      }
+    }
+    if (!a || !swappable(mol, a, x) || !swappable(mol, b, x)) continue;
+    unsigned xi = x->getIdx();
+    if (handedness(molecule.geometry, xi, a->getIdx(), b->getIdx(), c->getIdx()) ==
+        handedness(out, xi, a->getIdx(), b->getIdx(), c->getIdx()))
+      continue;
+    auto ga = group_atoms(mol, a, x), gb = group_atoms(mol, b, x);
+    for (size_t k = 0; k < ga.size() && k < gb.size(); ++k)
+      std::swap(out.atoms[ga[k]], out.atoms[gb[k]]);
+  }
+  return out;
+}
 
 std::vector<int> symmetry_classes(const Molecule& molecule) {
   if (!molecule.rdkit) throw ChemError("symmetry_classes: the molecule has no RDKit structure");
@@ -16,6 +150,46 @@ std::vector<int> symmetry_classes(const Molecule& molecule) {
   RDKit::Canon::rankMolAtoms(*molecule.rdkit, ranks, /*breakTies=*/false,
                              /*includeChirality=*/true, /*includeIsotopes=*/true);
   return std::vector<int>(ranks.begin(), ranks.end());
+}
+
+std::vector<int> nmr_equivalence_classes(const Molecule& molecule) {
+  if (!molecule.rdkit)
+    throw ChemError("nmr_equivalence_classes: the molecule has no RDKit structure");
+  check_geometry_matches(molecule, molecule.geometry);
+  const RDKit::ROMol& mol = *molecule.rdkit;
+  // Graph classes without chirality: enantiotopic atoms (the two CHF of
+  // meso-2,3-difluorobutane) differ in chirality but must be compared.
+  auto ranks = graph_ranks(mol);
+  std::vector<int> classes(ranks.size());
+  for (size_t i = 0; i < classes.size(); ++i) classes[i] = static_cast<int>(i);
+
+  RDKit::RWMol real = with_geometry(mol, molecule.geometry, false);
+  RDKit::RWMol mirror = with_geometry(mol, molecule.geometry, true);
+  std::map<int, unsigned> isotope_of;  // atomic number -> label
+  for (const auto& group : symmetry_groups(std::vector<int>(ranks.begin(), ranks.end()))) {
+    if (group.size() < 2) continue;
+    // Two atoms are equivalent when their labelled molecules are the same or
+    // mirror images: then their {molecule, mirror image} pairs are equal.
+    std::map<std::pair<std::string, std::string>, int> first_of;
+    for (int a : group) {
+      unsigned idx = static_cast<unsigned>(a);
+      int z = mol.getAtomWithIdx(idx)->getAtomicNum();
+      auto it = isotope_of.find(z);
+      if (it == isotope_of.end()) it = isotope_of.emplace(z, label_isotope(mol, z)).first;
+      std::string s = labelled_smiles(real, idx, it->second);
+      std::string m = labelled_smiles(mirror, idx, it->second);
+      auto [slot, inserted] = first_of.emplace(std::minmax(s, m), a);
+      classes[a] = slot->second;
+    }
+  }
+  for (const auto& hs : rotor_hydrogens(mol)) {
+    std::set<int> ids;
+    for (int h : hs) ids.insert(classes[h]);
+    int low = *ids.begin();
+    for (auto& c : classes)
+      if (ids.count(c)) c = low;
+  }
+  return classes;
 }
 
 std::vector<std::vector<int>> symmetry_groups(const std::vector<int>& classes) {

@@ -13,6 +13,25 @@ namespace qmnmr::chem {
 // they are stable for a given molecule but not consecutive.
 std::vector<int> symmetry_classes(const Molecule& molecule);
 
+// NMR equivalence by the substitution test, on the molecule's 3D geometry:
+// two atoms that the graph cannot tell apart share a class when labelling one
+// or the other with an isotope gives the same molecule (homotopic) or mirror
+// images (enantiotopic); diastereotopic atoms (the CH2 protons next to a
+// stereocentre, the methyls of an isopropyl on one) get separate classes. The
+// H of a CH3 or NH3+ always share one (fast rotation). Ids are the lowest atom
+// index of each class. Depends on the configuration of `molecule.geometry`,
+// not on its conformation.
+std::vector<int> nmr_equivalence_classes(const Molecule& molecule);
+
+// `conformer` (atoms in the molecule's order) with interchangeable atoms
+// relabelled to match `molecule.geometry`: where a tetrahedral atom carries two
+// graph-equivalent terminal atoms or CH3-like groups (the two H of a CH2, the
+// two methyls of an isopropyl), the conformer's pair is swapped when it sits
+// the other way round. The structure is unchanged; only labels move, so that
+// diastereotopic atoms (nmr_equivalence_classes) mean the same atom in every
+// conformer. ETKDG places such pairs at random; CREST/xTB do not swap them.
+Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer);
+
 // The atoms of each class, in order of each class's lowest atom index; each
 // group's atom indices are ascending and 0-based.
 std::vector<std::vector<int>> symmetry_groups(const std::vector<int>& classes);
