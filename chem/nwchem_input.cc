@@ -71,6 +71,10 @@ std::string sanitize_nwchem_title(std::string_view title) {
   return out;
 }
 
+int optimisation_step_budget(size_t atoms) {
+  return std::max(60, 3 * static_cast<int>(atoms));
+}
+
 std::string write_nwchem_input(const NwchemInput& in) {
   const std::string scratch = checked_path(in.scratch_dir, "scratch_dir");
   const std::string permanent = checked_path(in.permanent_dir, "permanent_dir");
@@ -112,7 +116,9 @@ std::string write_nwchem_input(const NwchemInput& in) {
   out += "permanent_dir " + permanent + "\n";
   out += "memory total " + std::to_string(in.memory_mb) + " mb\n";
   out += "charge " + std::to_string(in.charge) + "\n\n";
-  out += "geometry units angstrom noautoz noautosym\n" + geometry_lines + "end\n\n";
+  out += std::string("geometry units angstrom ") +
+         (in.internal_coordinates ? "autoz" : "noautoz") + " noautosym\n" + geometry_lines +
+         "end\n\n";
   out += "basis spherical\n  * library " + basis + "\nend\n\n";
   if (in.solvent != nullptr && !in.solvent->is_vacuum()) {
     const std::string cosmo = checked_token(in.solvent->cosmo_name, "cosmo solvent", "");
@@ -121,8 +127,13 @@ std::string write_nwchem_input(const NwchemInput& in) {
   out += "dft\n  xc " + functional + "\n  mult " + std::to_string(in.multiplicity) + "\n";
   if (in.multiplicity > 1) out += "  odft\n";
   if (!in.grid.empty()) out += "  grid " + checked_token(in.grid, "grid", "") + "\n";
-  if (in.max_scf_iterations)
+  if (in.scf_rescue) {
+    out += "  iterations " + std::to_string(std::max(300, in.max_scf_iterations.value_or(0))) +
+           "\n";
+    out += "  convergence damp 40 ncydp 40 lshift 0.5\n";
+  } else if (in.max_scf_iterations) {
     out += "  iterations " + std::to_string(std::max(1, *in.max_scf_iterations)) + "\n";
+  }
   if (in.task == NwchemTask::shielding) out += "  direct\n";
   out += "end\n\n";
   if (in.task == NwchemTask::optimize) {

@@ -33,8 +33,20 @@ struct NwchemInput {
   NwchemTask task = NwchemTask::optimize;
   std::optional<int> max_opt_steps;       // driver maxiter (optimize only)
   std::optional<int> max_scf_iterations;  // dft iterations
+  // A retry after the SCF did not converge: more iterations, damping and a
+  // level shift (slower, but it converges where plain DIIS oscillates).
+  bool scf_rescue = false;
+  // Redundant internal coordinates (`autoz`) for the optimiser instead of
+  // Cartesians (`noautoz`); NWChem falls back to Cartesians where it cannot
+  // build them.
+  bool internal_coordinates = false;
   std::string start_name = "qmnmr";       // database/file prefix: [A-Za-z0-9_-]
 };
+
+// Optimisation steps allowed per NWChem run for a molecule of `atoms` atoms
+// (NWChem's default of 20 is too few beyond a handful of atoms). A run that
+// uses them all is continued from its last geometry by the pipeline.
+int optimisation_step_budget(size_t atoms);
 
 // The input deck text. Throws ChemError on an unusable value (bad path,
 // unknown element, charge/multiplicity that do not fit the electron count).

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "queue/atomic_file.h"
-#include "runner/batch.h"
+#include "runner/modes/batch.h"
 
 namespace qmnmr::runner {
 namespace {

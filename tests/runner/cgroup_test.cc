@@ -1,6 +1,6 @@
 // Tests the cgroup reader against fixture trees (tests/fixtures/cgroupfs/<scenario>/) and
 // its pure parsers.
-#include "runner/cgroup.h"
+#include "runner/resources/cgroup.h"
 
 #include <gtest/gtest.h>
 

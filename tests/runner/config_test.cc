@@ -1,6 +1,6 @@
 // Config: precedence (defaults < file < environment < command line), origins,
 // the key table, and clear errors for bad values.
-#include "runner/config.h"
+#include "runner/modes/config.h"
 
 #include <gtest/gtest.h>
 
@@ -13,11 +13,11 @@ namespace {
 
 TEST(Config, DefaultsCarryTheDefaultOrigin) {
   auto c = Config::load({}, std::nullopt);
-  EXPECT_EQ(c.data_dir.value, "data");
+  EXPECT_EQ(c.data_dir.value, std::filesystem::current_path() / "data");  // made absolute
   EXPECT_EQ(c.data_dir.origin.label, "default");
   EXPECT_FALSE(c.ranks.value.has_value());
   EXPECT_EQ(c.preset.value, "production");
-  EXPECT_EQ(c.reference_cache(), std::filesystem::path("data") / "reference");
+  EXPECT_EQ(c.reference_cache(), std::filesystem::current_path() / "data" / "reference");
 }
 
 TEST(Config, FileThenEnvironmentThenCommandLine) {

@@ -1,5 +1,5 @@
 // Tests the NWChem launcher argv and environment built from a plan.
-#include "runner/mpi_launch.h"
+#include "runner/resources/mpi_launch.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

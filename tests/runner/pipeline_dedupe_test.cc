@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "chem/molecule.h"
-#include "runner/pipeline.h"
+#include "runner/pipeline/pipeline.h"
 
 namespace qmnmr::runner {
 namespace {

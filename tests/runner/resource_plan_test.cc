@@ -1,11 +1,11 @@
 // Tests the resource plan: reading fixture systems, SLURM variables, overrides and their
 // errors, and the pure CPU/memory/shm rules of make_plan().
-#include "runner/resource_plan.h"
+#include "runner/resources/resource_plan.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "runner/shm_check.h"
+#include "runner/resources/shm_check.h"
 
 namespace qmnmr::runner {
 namespace {

@@ -20,8 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runner/cgroup.h"
-#include "runner/resource_plan.h"
+#include "runner/resources/cgroup.h"
+#include "runner/resources/resource_plan.h"
 
 extern char** environ;
 

@@ -14,9 +14,9 @@
 #include <regex>
 #include <sstream>
 
-#include "runner/mpi_launch.h"
-#include "runner/resource_plan.h"
-#include "runner/shm_check.h"
+#include "runner/resources/mpi_launch.h"
+#include "runner/resources/resource_plan.h"
+#include "runner/resources/shm_check.h"
 
 extern char** environ;
 

@@ -9,7 +9,7 @@
 
 #include "chem/geometry.h"
 #include "chem/nwchem_output.h"
-#include "runner/pipeline.h"
+#include "runner/pipeline/pipeline.h"
 #include "runner/run_itest_util.h"
 
 namespace qmnmr::testing {

@@ -1,6 +1,6 @@
 // Tests the /dev/shm estimate, the verdict on a real directory, and the stale-segment scan
 // (a segment this test maps is in use; an old unmapped one is stale).
-#include "runner/shm_check.h"
+#include "runner/resources/shm_check.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

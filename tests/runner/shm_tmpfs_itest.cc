@@ -12,8 +12,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "runner/resource_plan.h"
-#include "runner/shm_check.h"
+#include "runner/resources/resource_plan.h"
+#include "runner/resources/shm_check.h"
 
 namespace qmnmr::runner {
 namespace {

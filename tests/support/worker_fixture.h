@@ -61,12 +61,13 @@ class WorkerItest : public ::testing::Test {
 
   std::unique_ptr<QmnmrProcess> start_worker(const std::string& id,
                                              std::vector<std::string> extra = {},
-                                             double drain_seconds = 1, Env extra_env = {}) {
+                                             double drain_seconds = 1, Env extra_env = {},
+                                             const std::filesystem::path& cwd = {}) {
     std::vector<std::string> a{"worker", "--worker-id", id};
     a.insert(a.end(), extra.begin(), extra.end());
     Env e = env(drain_seconds);
     for (const auto& [k, v] : extra_env) e[k] = v;
-    return std::make_unique<QmnmrProcess>(a, e, logs_, id);
+    return std::make_unique<QmnmrProcess>(a, e, logs_, id, cwd);
   }
 
   nlohmann::json read_json_file(const std::filesystem::path& p) const {

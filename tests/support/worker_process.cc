@@ -21,9 +21,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 pid_t spawn(const std::vector<std::string>& args, const Env& overrides, const fs::path& out,
-            const fs::path& err) {
+            const fs::path& err, const fs::path& cwd) {
   testing::QmnmrLaunch launch;
   launch.args = args;
+  launch.cwd = cwd;
   launch.stdout_path = out;
   launch.stderr_path = err;
   for (const auto& [k, v] : overrides) launch.env[k] = v;
@@ -56,10 +57,11 @@ bool read_stat(const fs::path& dir, ProcInfo& info) {
 }  // namespace
 
 QmnmrProcess::QmnmrProcess(const std::vector<std::string>& args, const Env& env,
-                           const fs::path& log_dir, const std::string& name)
+                           const fs::path& log_dir, const std::string& name,
+                           const fs::path& cwd)
     : out_(log_dir / (name + ".out")), err_(log_dir / (name + ".err")) {
   fs::create_directories(log_dir);
-  pid_ = spawn(args, env, out_, err_);
+  pid_ = spawn(args, env, out_, err_, cwd);
 }
 
 QmnmrProcess::~QmnmrProcess() {

@@ -17,11 +17,13 @@ namespace qmnmr::worker_testing {
 using Env = std::map<std::string, std::string>;
 
 // A running `qmnmr ...` (QMNMR_BINARY) in its own process group, stdout and
-// stderr in <log_dir>/<name>.out/.err. The destructor kills the group and reaps.
+// stderr in <log_dir>/<name>.out/.err, in `cwd` when given. The destructor
+// kills the group and reaps.
 class QmnmrProcess {
  public:
   QmnmrProcess(const std::vector<std::string>& args, const Env& env,
-               const std::filesystem::path& log_dir, const std::string& name);
+               const std::filesystem::path& log_dir, const std::string& name,
+               const std::filesystem::path& cwd = {});
   QmnmrProcess(const QmnmrProcess&) = delete;
   QmnmrProcess& operator=(const QmnmrProcess&) = delete;
   ~QmnmrProcess();

@@ -1,0 +1,47 @@
+// plan_for and default_worker_id.
+#include "runner/modes/app.h"
+
+#include <unistd.h>
+
+#include "container/heartbeat.h"
+#include "runner/modes/logging.h"
+
+namespace qmnmr::runner {
+
+ResourcePlan plan_for(const Config& config, const std::map<std::string, std::string>& env) {
+  SystemRoots roots;
+  roots.cgroup_root = config.cgroup_root.value;
+  roots.shm_dir = config.shm_dir.value;
+  PlanOverrides overrides;
+  if (config.ranks.value) {
+    overrides.ranks = config.ranks.value;
+    overrides.ranks_origin = config.ranks.origin.label;
+  }
+  if (config.memory_bytes.value) {
+    overrides.memory_bytes = config.memory_bytes.value;
+    overrides.memory_origin = config.memory_bytes.origin.label;
+  }
+  return make_plan(read_plan_inputs(roots, env, overrides));
+}
+
+ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,
+                             const JobPaths& paths) {
+  ToolContext tc;
+  tc.plan = plan;
+  tc.logs_dir = paths.logs();
+  tc.shm_dir = config.shm_dir.value;
+  tc.mpi_launcher = config.mpi_launcher.value;
+  tc.step_timeout_seconds = config.step_timeout_seconds.value;
+  tc.log = make_job_logger(paths.logs() / "job.log");
+  return tc;
+}
+
+std::string default_worker_id(const Config& config) {
+  if (!config.worker_id.value.empty()) return config.worker_id.value;
+  std::string host = container::hostname();
+  for (char& c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) c = '_';
+  return host + "-" + std::to_string(::getpid());
+}
+
+}  // namespace qmnmr::runner

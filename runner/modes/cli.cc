@@ -1,0 +1,327 @@
+// The qmnmr subcommands: plan, doctor, health, run, the queue clients
+// (submit, status, list, cancel, result) and worker. Parses with CLI11,
+// loads the configuration once, and is the one place that turns an error
+// into `qmnmr: error: ...` and a non-zero exit.
+#include "runner/modes/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "chem/error.h"
+#include "container/health.h"
+#include "container/signals.h"
+#include "queue/atomic_file.h"
+#include "queue/error.h"
+#include "queue/job_status.h"
+#include "runner/modes/app.h"
+#include "runner/modes/batch.h"
+#include "runner/modes/doctor.h"
+#include "runner/pipeline/job_request.h"
+#include "runner/modes/logging.h"
+#include "runner/pipeline/pipeline.h"
+#include "runner/modes/queue_commands.h"
+#include "runner/pipeline/tool_versions.h"
+#include "runner/modes/worker.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+namespace {
+
+// Options shared by every subcommand, applied over the loaded config.
+struct GlobalOptions {
+  std::optional<std::string> config_file, data_dir, log_format, log_level, ranks, memory;
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--config", g.config_file, "config file (key = value lines); env QMNMR_CONFIG");
+  app.add_option("--data", g.data_dir, "data root (default: QMNMR_DATA, else ./data)");
+  app.add_option("--log-format", g.log_format, "text or json (QMNMR_LOG_FORMAT)");
+  app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error");
+}
+
+void add_resource_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--ranks", g.ranks, "NWChem MPI ranks (overrides the plan; QMNMR_RANKS)");
+  app.add_option("--memory", g.memory, "memory budget, e.g. 3g (QMNMR_MEMORY)");
+}
+
+Config load_config(const GlobalOptions& g, const std::map<std::string, std::string>& env) {
+  std::optional<fs::path> file;
+  if (g.config_file) file = *g.config_file;
+  Config c = Config::load(env, file);
+  if (g.data_dir) c.set("data_dir", *g.data_dir, Origin{"--data"});
+  if (g.log_format) c.set("log_format", *g.log_format, Origin{"--log-format"});
+  if (g.log_level) c.set("log_level", *g.log_level, Origin{"--log-level"});
+  if (g.ranks) c.set("ranks", *g.ranks, Origin{"--ranks"});
+  if (g.memory) c.set("memory", *g.memory, Origin{"--memory"});
+  return c;
+}
+
+// The molecule options shared by run, submit and batch.
+struct MoleculeOptions {
+  std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers;
+  std::optional<int> charge, multiplicity, max_conformers;
+};
+
+void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
+  auto* group = app.add_option_group("molecule", "exactly one of --smiles, --xyz, --sdf");
+  group->add_option("--smiles", m.smiles, "the molecule as SMILES");
+  group->add_option("--xyz", m.xyz_file, "the molecule as an XYZ file");
+  group->add_option("--sdf", m.sdf_file, "the molecule as an SDF/MOL file");
+  group->require_option(1);
+  app.add_option("--name", m.name, "a name for the molecule (free text, kept out of inputs)");
+  app.add_option("--charge", m.charge, "total charge (default: from the SMILES/SDF, else 0)");
+  app.add_option("--multiplicity", m.multiplicity,
+                 "spin multiplicity 2S+1 (default: from radical electrons)");
+  app.add_option("--solvent", m.solvent, "chcl3, dmso, methanol, water, ..., vacuum");
+  app.add_option("--preset", m.preset, "production, draft or test");
+  app.add_option("--conformers", m.conformers, "single, rdkit or crest");
+  app.add_option("--max-conformers", m.max_conformers, "most conformers that go to DFT");
+}
+
+std::string read_input_file(const std::string& path, const char* what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw std::invalid_argument(std::string(what) + " file '" + path +
+                                "' does not exist or is not a file");
+  return queue::read_file(path);
+}
+
+JobRequest make_request(const MoleculeOptions& m, const Config& config) {
+  JobRequest r;
+  if (m.smiles) {
+    r.molecule.format = chem::MoleculeInput::Format::smiles;
+    r.molecule.text = *m.smiles;
+  } else if (m.xyz_file) {
+    r.molecule.format = chem::MoleculeInput::Format::xyz;
+    r.molecule.text = read_input_file(*m.xyz_file, "--xyz");
+  } else if (m.sdf_file) {
+    r.molecule.format = chem::MoleculeInput::Format::sdf;
+    r.molecule.text = read_input_file(*m.sdf_file, "--sdf");
+  }
+  r.molecule.name = m.name.value_or("");
+  r.molecule.charge = m.charge;
+  r.molecule.multiplicity = m.multiplicity;
+  r.solvent = m.solvent.value_or(config.solvent.value);
+  r.preset = m.preset.value_or(config.preset.value);
+  r.conformers = m.conformers.value_or(config.conformers.value);
+  r.max_conformers = m.max_conformers.value_or(config.max_conformers.value);
+  check_request_settings(r);
+  return r;
+}
+
+// ---- plan ---------------------------------------------------------------------
+
+int cmd_plan(const Config& config, bool as_json) {
+  auto env = environment_map();
+  auto plan = plan_for(config, env);
+  if (as_json) {
+    auto j = plan.to_json();
+    j["config"] = config.describe();
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << plan.to_text() << "\nconfiguration (value and origin):\n"
+              << config.describe_text();
+  }
+  return 0;  // informational: `qmnmr doctor` is the check that fails
+}
+
+// ---- run ------------------------------------------------------------------------
+
+int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& out_dir) {
+  auto request = make_request(m, config);
+  validate_request(request);  // a bad molecule fails before any folder or program exists
+  JobPaths paths{fs::absolute(out_dir)};
+  // A rerun into the same folder resumes, but only the same job.
+  auto input = request.to_json();
+  if (fs::exists(paths.input())) {
+    auto previous = nlohmann::json::parse(queue::read_file(paths.input()));
+    if (previous != input)
+      throw std::invalid_argument("--out " + out_dir +
+                                  " holds a different job (its input.json differs); choose a new "
+                                  "--out folder, or delete this one to start over");
+  }
+  auto plan = plan_for(config, environment_map());
+  plan.require_runnable();
+  paths.create();
+  queue::write_file_atomic(paths.input(), input.dump(2) + "\n");
+  StatusFile status(paths.status(),
+                    queue::initial_status(paths.root.filename().string(), input,
+                                          static_cast<double>(std::time(nullptr))));
+  status.save();
+
+  status.doc()["tool_versions"] = tool_versions();
+  container::SignalMonitor signals;
+  ToolContext tc = job_tool_context(config, plan, paths);
+  tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
+  ProcessToolRunner tools(tc);
+  auto result = run_pipeline(request, paths, status, tools, config.reference_cache());
+  switch (result) {
+    case PipelineResult::complete:
+      std::cout << format_results_table(status.doc()) << "results: " << paths.output().string()
+                << "\n";
+      return 0;
+    case PipelineResult::interrupted:
+      std::fprintf(stderr,
+                   "qmnmr: interrupted; finished stages are kept: run the same command again to "
+                   "resume\n");
+      return 130;
+    case PipelineResult::failed:
+      std::fprintf(stderr, "qmnmr: error: %s\n(status: %s, logs: %s)\n",
+                   status.doc().value("error_message", std::string("failed")).c_str(),
+                   paths.status().c_str(), paths.logs().c_str());
+      return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"qmnmr: 1H and 13C NMR chemical shifts from quantum chemistry "
+               "(CREST -> xTB -> NWChem)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "qmnmr 0.1.0");
+  GlobalOptions g;
+
+  auto* plan = app.add_subcommand("plan", "show the resource plan: CPUs, memory, ranks, threads");
+  bool plan_json = false;
+  plan->add_flag("--json", plan_json, "print JSON");
+  add_global_options(*plan, g);
+  add_resource_options(*plan, g);
+
+  auto* doctor = app.add_subcommand("doctor", "check the tools, the data root and the plan");
+  bool doctor_json = false;
+  doctor->add_flag("--json", doctor_json, "print JSON");
+  add_global_options(*doctor, g);
+  add_resource_options(*doctor, g);
+
+  auto* health = app.add_subcommand("health", "exit 0 only when a worker's heartbeat is fresh");
+  double max_age = 30;
+  std::optional<std::string> health_worker;
+  health->add_option("--max-age", max_age, "seconds a heartbeat may be old (default 30)")
+      ->check(CLI::PositiveNumber);
+  health->add_option("--worker", health_worker, "worker id (default: this host's newest)");
+  add_global_options(*health, g);
+
+  auto* run = app.add_subcommand("run", "run one job in the foreground into a folder");
+  MoleculeOptions run_mol;
+  std::string run_out;
+  add_molecule_options(*run, run_mol);
+  run->add_option("--out", run_out, "the job folder (rerun into it to resume)")->required();
+  add_global_options(*run, g);
+  add_resource_options(*run, g);
+
+  QueueCommandOptions q;
+  MoleculeOptions submit_mol;
+  auto* submit = app.add_subcommand("submit", "queue a job; prints its id");
+  add_molecule_options(*submit, submit_mol);
+  submit->add_option("--priority", q.priority, "higher runs first (default 0)");
+  submit->add_flag("--json", q.json, "print JSON");
+  add_global_options(*submit, g);
+
+  auto* status = app.add_subcommand("status", "a job's status");
+  status->add_option("id", q.id, "job id")->required();
+  status->add_flag("--json", q.json, "print status.json");
+  add_global_options(*status, g);
+
+  auto* list = app.add_subcommand("list", "list jobs");
+  list->add_option("--state", q.state, "queued, running, complete, failed or cancelled");
+  list->add_flag("--json", q.json, "print JSON");
+  add_global_options(*list, g);
+
+  auto* cancel = app.add_subcommand("cancel", "cancel a queued or running job");
+  cancel->add_option("id", q.id, "job id")->required();
+  add_global_options(*cancel, g);
+
+  auto* result = app.add_subcommand("result", "a finished job's shifts");
+  result->add_option("id", q.id, "job id")->required();
+  auto* rj = result->add_flag("--json", q.json, "print results.json");
+  result->add_flag("--csv", q.csv, "print shifts.csv")->excludes(rj);
+  add_global_options(*result, g);
+
+  auto* worker = app.add_subcommand("worker", "serve jobs from the queue (container entrypoint)");
+  WorkerOptions w;
+  std::optional<double> drain;
+  worker->add_flag("--once", w.once, "exit when the queue is empty");
+  worker->add_option("--max-jobs", w.max_jobs, "exit after this many jobs")
+      ->check(CLI::PositiveNumber);
+  worker->add_option("--drain-seconds", drain, "on SIGINT, time the running step may finish");
+  worker->add_option("--worker-id", w.worker_id, "worker id (default <hostname>-<pid>)");
+  worker->add_flag("--force-network-fs", w.force_network_fs,
+                   "allow a data root on a network file system (one host only)");
+  add_global_options(*worker, g);
+  add_resource_options(*worker, g);
+
+  auto* batch = app.add_subcommand(
+      "batch", "run the entries of a CSV (id,smiles,...) or .smi file, one job folder each");
+  BatchOptions b;
+  std::string batch_file, batch_out;
+  batch->add_option("file", batch_file, "CSV (id,smiles[,name,charge,multiplicity,solvent]) "
+                                        "or .smi file")->required();
+  batch->add_option("--out", batch_out, "folder holding one job folder per entry")->required();
+  auto* batch_all = batch->add_flag("--all", b.all, "run every entry in turn");
+  batch->add_option("--task", b.task, "run entry N (1-based; default SLURM_ARRAY_TASK_ID)")
+      ->excludes(batch_all);
+  batch->add_option("--solvent", b.solvent, "default solvent (an entry's own column wins)");
+  batch->add_option("--preset", b.preset, "production, draft or test");
+  batch->add_option("--conformers", b.conformers, "single, rdkit or crest");
+  batch->add_option("--max-conformers", b.max_conformers, "most conformers that go to DFT");
+  add_global_options(*batch, g);
+  add_resource_options(*batch, g);
+
+  auto* collect = app.add_subcommand("collect", "one table of a batch folder's states and shifts");
+  std::string collect_dir;
+  bool collect_csv = false, collect_json = false;
+  collect->add_option("dir", collect_dir, "the --out folder of qmnmr batch")->required();
+  auto* cc = collect->add_flag("--csv", collect_csv, "one CSV row per shift");
+  collect->add_flag("--json", collect_json, "print JSON")->excludes(cc);
+  add_global_options(*collect, g);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::fprintf(stderr, "qmnmr: error: %s\n(see qmnmr --help, or qmnmr <command> --help)\n",
+                 e.what());
+    return e.get_exit_code();
+  }
+  try {
+    auto env = environment_map();
+    Config config = load_config(g, env);
+    if (drain) config.set("drain_seconds", std::to_string(*drain), Origin{"--drain-seconds"});
+    setup_logging(config.log_format.value, config.log_level.value);
+    if (plan->parsed()) return cmd_plan(config, plan_json);
+    if (doctor->parsed()) return run_doctor(config, doctor_json);
+    if (health->parsed()) {
+      auto h = container::check_health(config.data_dir.value, health_worker,
+                                       std::chrono::seconds(static_cast<long>(max_age)));
+      std::printf("%s: %s\n", h.healthy ? "healthy" : "unhealthy", h.reason.c_str());
+      return h.healthy ? 0 : 1;
+    }
+    if (run->parsed()) return cmd_run(config, run_mol, run_out);
+    if (submit->parsed()) return cmd_submit(config, make_request(submit_mol, config), q);
+    if (status->parsed()) return cmd_status(config, q);
+    if (list->parsed()) return cmd_list(config, q);
+    if (cancel->parsed()) return cmd_cancel(config, q);
+    if (result->parsed()) return cmd_result(config, q);
+    if (worker->parsed()) return run_worker(config, w);
+    if (batch->parsed()) {
+      b.file = batch_file;
+      b.out_dir = fs::absolute(batch_out);
+      return cmd_batch(config, b);
+    }
+    if (collect->parsed()) return cmd_collect(collect_dir, collect_csv, collect_json);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qmnmr: error: %s\n", e.what());
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace qmnmr::runner

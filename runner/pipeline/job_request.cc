@@ -1,0 +1,92 @@
+// JobRequest <-> JSON and the checks that need no chemistry.
+#include "runner/pipeline/job_request.h"
+
+#include <stdexcept>
+
+#include "chem/presets.h"
+#include "chem/solvents.h"
+
+namespace qmnmr::runner {
+
+nlohmann::json JobRequest::to_json() const {
+  nlohmann::json j;
+  switch (molecule.format) {
+    case chem::MoleculeInput::Format::smiles: j["smiles"] = molecule.text; break;
+    case chem::MoleculeInput::Format::xyz: j["xyz"] = molecule.text; break;
+    case chem::MoleculeInput::Format::sdf: j["sdf"] = molecule.text; break;
+  }
+  j["name"] = molecule.name;
+  j["charge"] = molecule.charge ? nlohmann::json(*molecule.charge) : nlohmann::json();
+  j["multiplicity"] =
+      molecule.multiplicity ? nlohmann::json(*molecule.multiplicity) : nlohmann::json();
+  j["solvent"] = solvent;
+  j["preset"] = preset;
+  j["conformer_mode"] = conformers;
+  j["max_conformers"] = max_conformers;
+  return j;
+}
+
+JobRequest request_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("job input is not a JSON object");
+  static const std::set<std::string> known = {"smiles",  "xyz",     "sdf",
+                                              "name",    "charge",  "multiplicity",
+                                              "solvent", "preset",  "conformer_mode",
+                                              "max_conformers"};
+  for (const auto& [key, value] : j.items())
+    if (!known.contains(key))
+      throw std::invalid_argument("job input has an unknown key '" + key + "'");
+  JobRequest r;
+  int sources = 0;
+  for (auto [key, format] : {std::pair{"smiles", chem::MoleculeInput::Format::smiles},
+                             std::pair{"xyz", chem::MoleculeInput::Format::xyz},
+                             std::pair{"sdf", chem::MoleculeInput::Format::sdf}}) {
+    if (j.contains(key) && !j[key].is_null()) {
+      if (!j[key].is_string())
+        throw std::invalid_argument(std::string("job input '") + key + "' must be a string");
+      r.molecule.format = format;
+      r.molecule.text = j[key].get<std::string>();
+      ++sources;
+    }
+  }
+  if (sources != 1)
+    throw std::invalid_argument("give exactly one molecule: --smiles, --xyz or --sdf");
+  auto get_string = [&](const char* key, std::string& out) {
+    if (j.contains(key) && !j[key].is_null()) {
+      if (!j[key].is_string())
+        throw std::invalid_argument(std::string("job input '") + key + "' must be a string");
+      out = j[key].get<std::string>();
+    }
+  };
+  auto get_int = [&](const char* key) -> std::optional<int> {
+    if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+    if (!j[key].is_number_integer())
+      throw std::invalid_argument(std::string("job input '") + key + "' must be a whole number");
+    return j[key].get<int>();
+  };
+  get_string("name", r.molecule.name);
+  r.molecule.charge = get_int("charge");
+  r.molecule.multiplicity = get_int("multiplicity");
+  get_string("solvent", r.solvent);
+  get_string("preset", r.preset);
+  get_string("conformer_mode", r.conformers);
+  if (auto k = get_int("max_conformers")) r.max_conformers = *k;
+  return r;
+}
+
+void check_request_settings(const JobRequest& request) {
+  chem::find_solvent(request.solvent);
+  chem::find_preset(request.preset);
+  if (request.conformers != "single" && request.conformers != "rdkit" &&
+      request.conformers != "crest")
+    throw std::invalid_argument("unknown conformer mode '" + request.conformers +
+                                "'; use single, rdkit or crest");
+  if (request.max_conformers < 1)
+    throw std::invalid_argument("--max-conformers must be at least 1");
+  if (request.molecule.multiplicity && *request.molecule.multiplicity < 1)
+    throw std::invalid_argument("multiplicity " + std::to_string(*request.molecule.multiplicity) +
+                                " is impossible; it is 2S+1 >= 1 (1 singlet, 2 doublet)");
+  if (request.molecule.name.size() > 200)
+    throw std::invalid_argument("--name is longer than 200 characters; shorten it");
+}
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,29 @@
+// resolve_job: the one place a request's names become types.
+#include "runner/pipeline/job_spec.h"
+
+#include <stdexcept>
+
+namespace qmnmr::runner {
+
+std::string_view conformer_mode_name(ConformerMode mode) {
+  switch (mode) {
+    case ConformerMode::single: return "single";
+    case ConformerMode::rdkit: return "rdkit";
+    case ConformerMode::crest: return "crest";
+  }
+  return "rdkit";
+}
+
+JobSpec resolve_job(const JobRequest& request) {
+  check_request_settings(request);
+  JobSpec spec;
+  spec.molecule = request.molecule;
+  spec.preset = &chem::find_preset(request.preset);
+  spec.solvent = &chem::find_solvent(request.solvent);
+  for (auto mode : {ConformerMode::single, ConformerMode::rdkit, ConformerMode::crest})
+    if (conformer_mode_name(mode) == request.conformers) spec.conformers = mode;
+  spec.max_conformers = request.max_conformers;
+  return spec;
+}
+
+}  // namespace qmnmr::runner

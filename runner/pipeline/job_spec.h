@@ -1,0 +1,30 @@
+// JobSpec: a JobRequest resolved once, at the pipeline's boundary, into types:
+// the preset and solvent rows, the conformer mode as an enum. The stages read
+// the spec and never look a name up again.
+#pragma once
+#include <string_view>
+
+#include "chem/molecule.h"
+#include "chem/presets.h"
+#include "chem/solvents.h"
+#include "runner/pipeline/job_request.h"
+
+namespace qmnmr::runner {
+
+enum class ConformerMode { single, rdkit, crest };
+
+std::string_view conformer_mode_name(ConformerMode mode);
+
+struct JobSpec {
+  chem::MoleculeInput molecule;
+  const chem::Preset* preset = nullptr;    // a row of chem::all_presets()
+  const chem::Solvent* solvent = nullptr;  // a row of chem::all_solvents()
+  ConformerMode conformers = ConformerMode::rdkit;
+  int max_conformers = 8;
+};
+
+// Checks and resolves the request; throws chem::ChemError or
+// std::invalid_argument naming the fix.
+JobSpec resolve_job(const JobRequest& request);
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,170 @@
+// run_nwchem_recovering: NWChem runs, failure classes and the retry by class.
+#include "runner/pipeline/nwchem_run.h"
+
+#include <algorithm>
+
+#include "queue/atomic_file.h"
+#include "runner/pipeline/program_text.h"
+#include "runner/pipeline/tool_versions.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+using chem::NwchemFailure;
+
+namespace {
+
+constexpr int kMaxRuns = 4;            // the first run and up to three retries
+constexpr int kMaxContinuations = 2;   // optimisation restarts from the last geometry
+
+// Failures no retry fixes and that every conformer would share.
+bool fails_the_job(NwchemFailure f) {
+  return f == NwchemFailure::scratch_inaccessible || f == NwchemFailure::basis_missing ||
+         f == NwchemFailure::input_rejected;
+}
+
+std::string message_for(const std::string& what, const chem::NwchemOutput& out,
+                        const ToolRun& run, const std::string& failure_kind) {
+  std::string m = "nwchem " + what + " failed [" + failure_kind + "]";
+  if (out.error) m += ": " + *out.error;
+  if (!out.fix.empty() && (!out.error || out.error->find(out.fix) == std::string::npos))
+    m += "; fix: " + out.fix;
+  if (!out.nwchem_line.empty()) m += " (nwchem: \"" + out.nwchem_line + "\")";
+  else if (auto said = program_said(run); !said.empty()) m += " (last line: \"" + said + "\")";
+  m += "; log: " + run.stdout_path.string();
+  return m;
+}
+
+}  // namespace
+
+chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule& molecule,
+                                   const chem::Geometry& geometry, chem::NwchemTask task,
+                                   const fs::path& dir) {
+  chem::NwchemInput in;
+  in.title = molecule.name.empty() ? molecule.canonical_smiles : molecule.name;
+  in.geometry = geometry;
+  in.charge = molecule.charge;
+  in.multiplicity = molecule.multiplicity;
+  const auto& level =
+      task == chem::NwchemTask::optimize ? ctx.preset().geometry : ctx.preset().shielding;
+  in.functional = std::string(level.functional);
+  in.basis = std::string(level.basis);
+  in.grid = std::string(level.grid);
+  in.solvent = &ctx.solvent();
+  in.memory_mb = ctx.tools.context().plan.nwchem_memory_mb_per_rank;
+  const fs::path root = fs::absolute(dir);
+  in.scratch_dir = root / "scratch";
+  in.permanent_dir = root / "perm";
+  in.task = task;
+  if (task == chem::NwchemTask::optimize) {
+    in.max_opt_steps = chem::optimisation_step_budget(geometry.atoms.size());
+    // Measured (scripts/bench-optimiser): NWChem's redundant internal coordinates
+    // converge in fewer steps than Cartesians from force-field geometries.
+    in.internal_coordinates = true;
+  }
+  fs::create_directories(in.scratch_dir);
+  fs::create_directories(in.permanent_dir);
+  return in;
+}
+
+NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_name,
+                                   const fs::path& dir, chem::NwchemInput input,
+                                   const std::string& stage, const std::string& what) {
+  fs::create_directories(dir);
+  NwchemResult result;
+  std::optional<int> max_ranks;
+  int continuations = 0;
+  bool scf_rescued = false, fewer_ranks_tried = false;
+  for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
+    const std::string suffix = attempt == 1 ? "" : "_retry" + std::to_string(attempt - 1);
+    auto input_path = dir / ("nwchem" + suffix + ".nw");
+    queue::write_file_atomic(input_path, chem::write_nwchem_input(input));
+    auto run = ctx.tools.run_nwchem(log_name + suffix, input_path, max_ranks);
+    const std::string text = read_text(run.stdout_path);
+    auto out = chem::parse_nwchem_output(text, read_text(run.stderr_path));
+    result.optimisation_steps += out.optimization_steps;
+    auto& doc = ctx.status.doc();
+    if (auto version = nwchem_version_from_output(text); !version.empty())
+      doc["tool_versions"]["nwchem"] = version;  // keys the TMS cache
+    if (out.nproc) doc["nwchem_actual_processes"] = *out.nproc;
+    if (out.memory) doc["nwchem_actual_memory_mb"] = out.memory->total_mb;
+
+    NwchemFailure failure = out.failure;
+    // A clean exit with a complete output is success; anything else is a failure
+    // of some class, even when NWChem printed no signature of its own.
+    bool usable = run.ok() && out.ok();
+    if (usable && input.task == chem::NwchemTask::optimize)
+      usable = out.optimization_converged && out.final_geometry && out.total_energy;
+    if (usable && input.task == chem::NwchemTask::shielding)
+      usable = out.shieldings.size() == input.geometry.atoms.size();
+    std::string kind = usable ? "none" : std::string(chem::failure_name(failure));
+    if (!usable && failure == NwchemFailure::none) kind = "incomplete_output";
+    if (!usable && run.timed_out()) kind = "time_limit";
+    else if (!usable && run.signalled() && failure == NwchemFailure::truncated) kind = "killed";
+    result.attempts.push_back({{"run", attempt},
+                               {"log", run.stdout_path.string()},
+                               {"ranks", run.ranks},
+                               {"memory_mb_per_rank", input.memory_mb},
+                               {"outcome", run.outcome.describe()},
+                               {"failure", kind},
+                               {"optimisation_steps", out.optimization_steps},
+                               {"seconds", run.outcome.seconds}});
+    result.output = out;
+    if (usable) return result;
+
+    const std::string message = message_for(what, out, run, kind);
+    ctx.log->warn("{}", message);
+    if (fails_the_job(failure)) throw ToolError(message);
+    if (kind == "time_limit") {
+      result.failure = ConformerFailure{stage, kind, message, out.nwchem_line,
+                                        run.stdout_path.string(), false};
+      return result;
+    }
+    // Act by class.
+    if (failure == NwchemFailure::opt_max_steps && out.final_geometry &&
+        continuations < kMaxContinuations) {
+      ++continuations;
+      input.geometry = *out.final_geometry;
+      // The fallback: the last continuation leaves NWChem's internal coordinates
+      // for Cartesians, in case the internals were what held the optimiser back.
+      if (continuations == kMaxContinuations) input.internal_coordinates = false;
+      ctx.log->info("{}: continuing from the last geometry ({} steps so far)", what,
+                    result.optimisation_steps);
+      continue;
+    }
+    if ((failure == NwchemFailure::scf_not_converged ||
+         failure == NwchemFailure::cphf_not_converged) &&
+        !scf_rescued) {
+      scf_rescued = true;
+      input.scf_rescue = true;
+      if (input.task == chem::NwchemTask::optimize && out.final_geometry)
+        input.geometry = *out.final_geometry;
+      ctx.log->info("{}: retrying with damping, a level shift and more SCF iterations", what);
+      continue;
+    }
+    if ((failure == NwchemFailure::out_of_memory || failure == NwchemFailure::mpi_error ||
+         kind == "killed") &&
+        !fewer_ranks_tried && run.ranks > 1) {
+      fewer_ranks_tried = true;
+      int ranks = failure == NwchemFailure::mpi_error ? 1 : std::max(1, run.ranks / 2);
+      input.memory_mb = input.memory_mb * run.ranks / ranks;  // the same total, more per rank
+      max_ranks = ranks;
+      ctx.log->info("{}: retrying with {} rank(s) of {} MB", what, ranks, input.memory_mb);
+      continue;
+    }
+    // Out of retries for this class: final unless it may pass another time.
+    bool final = !(kind == "killed" || failure == NwchemFailure::mpi_error);
+    result.failure =
+        ConformerFailure{stage, kind, message, out.nwchem_line, run.stdout_path.string(), final};
+    return result;
+  }
+  const auto& last = result.attempts.back();
+  result.failure = ConformerFailure{stage, last.at("failure").get<std::string>(),
+                                    "nwchem " + what + " failed after " +
+                                        std::to_string(kMaxRuns) + " runs; log: " +
+                                        last.at("log").get<std::string>(),
+                                    result.output.nwchem_line, last.at("log").get<std::string>(),
+                                    true};
+  return result;
+}
+
+}  // namespace qmnmr::runner

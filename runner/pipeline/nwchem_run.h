@@ -1,0 +1,45 @@
+// One NWChem calculation of a stage, run to a usable result when a retry can
+// get there: NWChem's output is parsed whatever the exit code, the failure is
+// classified (chem::NwchemFailure) and acted on by class - an optimisation out
+// of steps continues from its last geometry, an SCF that did not converge is
+// retried with damping and a level shift, a memory failure with fewer ranks
+// and more memory each, an MPI failure on one rank. What a retry cannot fix
+// (scratch, basis, input) fails the job at once, with NWChem's own line, the
+// fix and the log.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chem/nwchem_input.h"
+#include "chem/nwchem_output.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+
+struct NwchemResult {
+  chem::NwchemOutput output;                // the last attempt's output
+  int optimisation_steps = 0;               // over every attempt
+  nlohmann::json attempts = nlohmann::json::array();  // one record per run
+  std::optional<ConformerFailure> failure;  // set when no attempt gave a usable result
+  bool ok() const { return !failure; }
+};
+
+// Runs `input` in `dir` (logs/<log_name>.out, then <log_name>_retryN.out).
+// `what` names the calculation in messages ("optimisation of conformer 3").
+// Throws ToolError for failures every conformer would share (scratch, basis,
+// input rejected) and JobInterrupted on a stop request.
+NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_name,
+                                   const std::filesystem::path& dir, chem::NwchemInput input,
+                                   const std::string& stage, const std::string& what);
+
+// The input for `task` at the preset's level for the job's molecule, with
+// absolute scratch and permanent folders under `dir`.
+chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule& molecule,
+                                   const chem::Geometry& geometry, chem::NwchemTask task,
+                                   const std::filesystem::path& dir);
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,180 @@
+// run_pipeline: the stage machine over the stage table, done-records and resume.
+#include "runner/pipeline/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "chem/basis_library.h"
+#include "chem/clustering.h"
+#include "chem/ensemble.h"
+#include "chem/presets.h"
+#include "queue/atomic_file.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kDuplicateRmsd = 0.125;       // Angstrom: collapsed onto one minimum
+constexpr double kDuplicateEnergyKcal = 0.15;  // with energies this close
+
+constexpr Stage kStages[] = {
+    {"prepare", "Preparing the molecule", stage_prepare},
+    {"conformers", "Searching conformers", stage_conformers},
+    {"xtb", "Ranking conformers with GFN2-xTB", stage_xtb},
+    {"dft_opt", "Optimising geometries with DFT", stage_dft_opt},
+    {"dft_filter", "Filtering conformers by DFT energy", stage_dft_filter},
+    {"shielding", "Computing NMR shieldings", stage_shielding},
+    {"average", "Boltzmann averaging and shifts", stage_average},
+    {"report", "Writing results", stage_report},
+};
+
+fs::path done_record(const JobPaths& paths, std::string_view stage) {
+  return paths.scratch() / std::string(stage) / "done.json";
+}
+
+std::set<std::string> allowed_elements(const chem::Preset& preset) {
+  auto dir = chem::default_basis_library_dir();
+  auto geo = chem::elements_in_basis(dir, preset.geometry.basis);
+  auto shield = chem::elements_in_basis(dir, preset.shielding.basis);
+  std::set<std::string> both;
+  std::set_intersection(geo.begin(), geo.end(), shield.begin(), shield.end(),
+                        std::inserter(both, both.begin()));
+  return both;
+}
+
+chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset) {
+  chem::LoadOptions options;
+  options.allowed_elements = allowed_elements(preset);
+  options.basis_description = preset.geometry.basis == preset.shielding.basis
+                                  ? std::string(preset.geometry.basis)
+                                  : std::string(preset.geometry.basis) + " and " +
+                                        std::string(preset.shielding.basis);
+  return chem::load_molecule(input, options);
+}
+
+}  // namespace
+
+std::span<const Stage> stage_table() { return kStages; }
+
+std::string read_text(const fs::path& path) { return queue::read_file(path); }
+
+std::string level_label(const chem::Level& level) {
+  return std::string(level.functional) + "/" + std::string(level.basis);
+}
+
+void StageContext::publish_ensemble() {
+  status.doc()["conformer_ensemble"] = ensemble.to_json()["conformers"];
+  status.doc()["warnings"] = ensemble.warnings;
+}
+
+const std::vector<std::pair<std::string, std::string>>& pipeline_stages() {
+  static const std::vector<std::pair<std::string, std::string>> stages = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& s : kStages) out.emplace_back(s.name, s.label);
+    return out;
+  }();
+  return stages;
+}
+
+std::string last_finished_stage(const JobPaths& paths) {
+  std::string last;
+  for (const auto& s : kStages)
+    if (fs::exists(done_record(paths, s.name))) last = s.name;
+    else break;
+  return last;
+}
+
+chem::Molecule load_request_molecule(const JobRequest& request) {
+  return load_molecule_for(request.molecule, chem::find_preset(request.preset));
+}
+
+std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
+                                         const std::vector<chem::Geometry>& geometries,
+                                         const std::vector<double>& energies_hartree) {
+  if (geometries.size() != energies_hartree.size())
+    throw std::invalid_argument("collapsed_conformers: one energy per geometry");
+  std::vector<double> kcal;
+  for (double e : energies_hartree) kcal.push_back(e * chem::kHartreeToKcal);
+  auto kept = chem::deduplicate(molecule, geometries, kcal, kDuplicateRmsd, kDuplicateEnergyKcal);
+  std::set<size_t> keep(kept.begin(), kept.end());
+  std::vector<size_t> removed;
+  for (size_t i = 0; i < geometries.size(); ++i)
+    if (!keep.contains(i)) removed.push_back(i);
+  return removed;
+}
+
+PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, StatusFile& status,
+                            ToolRunner& tools, const fs::path& cache_dir,
+                            const PipelineHooks& hooks) {
+  auto log = tools.log();
+  std::string current = "prepare";
+  try {
+    paths.create();
+    const JobSpec spec = resolve_job(request);  // the one place names become types
+    StageContext ctx{spec,      paths, status, tools, fs::absolute(cache_dir),
+                     load_molecule_for(spec.molecule, *spec.preset), {}, log};
+    status.doc()["resource_plan"] = tools.context().plan.to_json();
+    if (!ctx.solvent().note.empty()) ctx.ensemble.warn(std::string(ctx.solvent().note));
+
+    // Resume: load the ensemble of the last finished stage.
+    size_t start = 0;
+    auto last = last_finished_stage(paths);
+    for (size_t i = 0; i < std::size(kStages); ++i)
+      if (kStages[i].name == last) {
+        ctx.ensemble =
+            Ensemble::from_json(json::parse(read_text(done_record(paths, last))).at("ensemble"));
+        start = i + 1;
+        log->info("resuming after stage {}", last);
+      }
+    for (size_t i = start; i < std::size(kStages); ++i) {
+      const Stage& stage = kStages[i];
+      const std::string name(stage.name), label(stage.label);
+      current = name;
+      if (hooks.stage_started) hooks.stage_started(name);
+      auto started_at = iso_now();
+      auto t0 = std::chrono::steady_clock::now();
+      status.begin_step(name, label);
+      log->info("stage {}: {}", name, label);
+      fs::create_directories(paths.scratch() / name);
+      stage.run(ctx);
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      queue::write_file_atomic(done_record(paths, name),
+                               json{{"stage", name},
+                                    {"completed_at", iso_now()},
+                                    {"duration_seconds", seconds},
+                                    {"ensemble", ctx.ensemble.to_json()}}
+                                   .dump(1));
+      ctx.publish_ensemble();
+      status.end_step(name, label, started_at, seconds);
+      if (hooks.stage_done) hooks.stage_done(name);
+    }
+    status.doc()["status"] = "complete";
+    status.doc()["completed_at"] = iso_now();
+    status.doc()["current_step"] = "complete";
+    status.doc()["current_step_label"] = "Complete";
+    status.save();
+    log->info("job complete");
+    return PipelineResult::complete;
+  } catch (const JobInterrupted& e) {
+    log->warn("stage {} interrupted: {}", current, e.what());
+    status.doc()["interrupted_at_stage"] = current;
+    status.save();
+    return PipelineResult::interrupted;
+  } catch (const std::exception& e) {
+    std::string message = std::string(e.what());
+    log->error("stage {} failed: {}", current, message);
+    status.doc()["failed_stage"] = current;
+    status.fail(message);
+    return PipelineResult::failed;
+  }
+}
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,19 @@
+// Stage dft_filter: the DFT energy window (3 kcal/mol above the minimum).
+#include <algorithm>
+
+#include "chem/ensemble.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+
+void stage_dft_filter(StageContext& ctx) {
+  auto opt = ctx.ensemble.with_state(ConformerState::dft_optimized);
+  double emin = 1e300;
+  for (auto* c : opt) emin = std::min(emin, *c->dft_hartree);
+  for (auto* c : opt)
+    c->state = (*c->dft_hartree - emin) * chem::kHartreeToKcal > chem::kDftWindowKcal
+                   ? ConformerState::dft_window_rejected
+                   : ConformerState::dft_selected;
+}
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,71 @@
+// Stage dft_opt: the NWChem optimisation of each selected conformer (preset
+// geometry level, COSMO), recovered by failure class; the optimised geometry
+// is checked against the molecule's bonds and stereo; conformers that
+// collapsed onto the same minimum are removed.
+#include <set>
+
+#include "chem/clustering.h"
+#include "chem/ensemble.h"
+#include "runner/pipeline/conformer_checks.h"
+#include "runner/pipeline/conformer_record.h"
+#include "runner/pipeline/nwchem_run.h"
+#include "runner/pipeline/pipeline.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+
+void stage_dft_opt(StageContext& ctx) {
+  auto& e = ctx.ensemble;
+  for (auto* c : e.with_state(ConformerState::selected)) {
+    const std::string name = conformer_dir_name(c->id);
+    auto dir = ctx.paths.scratch() / "dft_opt" / name;
+    auto record = dir / "result.json";
+    if (auto done = reusable_record(record)) {  // finished (or failed for good) before
+      *c = *done;
+      continue;
+    }
+    auto input = nwchem_input_for(ctx, ctx.molecule, c->geometry, chem::NwchemTask::optimize, dir);
+    auto result = run_nwchem_recovering(ctx, "nwchem_opt_" + name, dir, input, "dft_opt",
+                                        "optimisation of conformer " + std::to_string(c->id));
+    c->dft_opt_steps = result.optimisation_steps;
+    if (result.output.total_energy) c->dft_hartree = *result.output.total_energy;
+    if (!result.ok()) {
+      drop_conformer(ctx, *c, *result.failure);
+    } else {
+      chem::check_geometry_matches(ctx.molecule, *result.output.final_geometry);
+      if (auto changed = structure_changed(ctx.molecule, *result.output.final_geometry, "dft_opt",
+                                           result.attempts.back().at("log").get<std::string>())) {
+        drop_conformer(ctx, *c, *changed);
+      } else {
+        c->geometry = *result.output.final_geometry;
+        c->state = ConformerState::dft_optimized;
+      }
+    }
+    write_record(record, *c);
+    ctx.publish_ensemble();
+    ctx.status.save();
+  }
+  auto opt = e.with_state(ConformerState::dft_optimized);
+  if (opt.empty()) {
+    std::string why;
+    for (const auto& c : e.conformers)
+      if (c.failure && (c.failure->stage == "dft_opt") && why.empty()) why = c.failure->message;
+    throw ToolError("no conformer reached a DFT-optimised geometry" +
+                    (why.empty() ? std::string() : "; the first failure: " + why));
+  }
+  // CREST and RDKit ensembles can hold saddle points that optimise onto the
+  // same minimum: remove those before the window and the weights.
+  std::vector<chem::Geometry> geoms;
+  std::vector<double> energies;
+  for (auto* c : opt) {
+    geoms.push_back(c->geometry);
+    energies.push_back(*c->dft_hartree);
+  }
+  for (size_t i : collapsed_conformers(ctx.molecule, geoms, energies)) {
+    opt[i]->state = ConformerState::dft_duplicate;
+    ctx.log->info("conformer {} collapsed onto the minimum of another one: removed", opt[i]->id);
+  }
+}
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,132 @@
+// Stage report: the output files (results.json, shifts.csv, nmredata.sdf,
+// spectrum_1H.svg / spectrum_13C.svg, optimized.xyz, conformers/) and the
+// results in status.json.
+#include <map>
+
+#include "chem/nmredata.h"
+#include "chem/spectrum_svg.h"
+#include "chem/symmetry.h"
+#include "queue/atomic_file.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string format_ppm(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+void stage_report(StageContext& ctx) {
+  auto out = ctx.paths.output();
+  fs::create_directories(out / "conformers");
+  const auto& results = ctx.ensemble.results;
+  auto shielded = ctx.ensemble.with_state(ConformerState::shielded);
+  const Conformer* best = shielded.front();
+  for (auto* c : shielded)
+    if (*c->dft_hartree < *best->dft_hartree) best = c;
+
+  json ensemble = json::array();
+  for (const auto& c : ctx.ensemble.conformers) {
+    json row = c.to_json();
+    row.erase("xyz");
+    row.erase("shieldings");
+    ensemble.push_back(row);
+    if (c.state == ConformerState::shielded)
+      queue::write_file_atomic(out / "conformers" / (conformer_dir_name(c.id) + ".xyz"),
+                               chem::to_xyz(c.geometry, "conformer " + std::to_string(c.id)));
+  }
+  queue::write_file_atomic(out / "optimized.xyz",
+                           chem::to_xyz(best->geometry, "lowest-energy conformer " +
+                                                            std::to_string(best->id)));
+  json method{{"preset", std::string(ctx.preset().name)},
+              {"level", ctx.preset().level_label()},
+              {"functional", std::string(ctx.preset().shielding.functional)},
+              {"geometry_basis", std::string(ctx.preset().geometry.basis)},
+              {"shielding_basis", std::string(ctx.preset().shielding.basis)},
+              {"geometry_level", level_label(ctx.preset().geometry)},
+              {"shielding_level", level_label(ctx.preset().shielding)},
+              {"solvent", std::string(ctx.solvent().key)},
+              {"solvation", ctx.solvent().is_vacuum() ? "none" : "COSMO (NWChem), ALPB (xTB)"},
+              {"shift_conversion", results.at("shift_conversion")},
+              {"temperature_k", 298.15}};
+  json full{{"h1_shifts", results.at("h1_shifts")},
+            {"c13_shifts", results.at("c13_shifts")},
+            {"method", method},
+            {"molecule",
+             {{"name", ctx.molecule.name},
+              {"canonical_smiles", ctx.molecule.canonical_smiles},
+              {"charge", ctx.molecule.charge},
+              {"multiplicity", ctx.molecule.multiplicity}}},
+            {"conformer_source", ctx.ensemble.conformer_source},
+            {"conformer_ensemble", ensemble},
+            {"cap_left_out_weight", ctx.ensemble.cap_left_out_weight},
+            {"warnings", ctx.ensemble.warnings}};
+  queue::write_file_atomic(out / "results.json", full.dump(2) + "\n");
+
+  std::string csv = "nucleus,index,atom,shielding,shift,uncertainty_ppm\n";
+  for (const auto& [key, nucleus] : {std::pair{"h1_shifts", "1H"}, std::pair{"c13_shifts", "13C"}})
+    for (const auto& r : results.at(key))
+      csv += std::string(nucleus) + "," + std::to_string(r.at("index").get<int>()) + "," +
+             csv_field(r.at("atom").get<std::string>()) + "," +
+             format_ppm(r.at("shielding").get<double>(), 4) + "," +
+             format_ppm(r.at("shift").get<double>(), 4) + "," +
+             (r.at("uncertainty_ppm").is_number()
+                  ? format_ppm(r.at("uncertainty_ppm").get<double>(), 3)
+                  : std::string()) +
+             "\n";
+  queue::write_file_atomic(out / "shifts.csv", csv);
+
+  // Spectra and NMReDATA: one signal per equivalence class.
+  auto classes = chem::nmr_equivalence_classes(ctx.molecule);
+  chem::NmredataInput nmr;
+  nmr.solvent = std::string(ctx.solvent().nmr_name);
+  nmr.symmetry_classes = classes;
+  for (const auto& r : results.at("h1_shifts"))
+    nmr.h1.push_back({r.at("index").get<int>(), r.at("shift").get<double>()});
+  for (const auto& r : results.at("c13_shifts"))
+    nmr.c13.push_back({r.at("index").get<int>(), r.at("shift").get<double>()});
+  queue::write_file_atomic(out / "nmredata.sdf",
+                           chem::nmredata_sdf(ctx.molecule, best->geometry, nmr));
+  for (const auto& [key, nucleus] : {std::pair{"h1_shifts", "1H"}, std::pair{"c13_shifts", "13C"}}) {
+    std::map<int, chem::Peak> peaks;  // by equivalence class
+    for (const auto& r : results.at(key)) {
+      int i = r.at("index").get<int>() - 1;
+      auto [it, fresh] = peaks.try_emplace(classes[i], chem::Peak{0, 0, ""});
+      auto& p = it->second;
+      p.shift = r.at("shift").get<double>();
+      p.intensity += 1;
+      p.label += (p.label.empty() ? "" : ",") + r.at("atom").get<std::string>();
+    }
+    std::vector<chem::Peak> list;
+    for (auto& [cls, p] : peaks) list.push_back(p);
+    queue::write_file_atomic(out / (std::string("spectrum_") + nucleus + ".svg"),
+                             chem::spectrum_svg(nucleus, list,
+                                                (ctx.molecule.name.empty()
+                                                     ? ctx.molecule.canonical_smiles
+                                                     : ctx.molecule.name) +
+                                                    " " + nucleus));
+  }
+
+  auto& doc = ctx.status.doc();
+  doc["nmr_results"] = {{"h1_shifts", results.at("h1_shifts")},
+                        {"c13_shifts", results.at("c13_shifts")},
+                        {"shift_conversion", results.at("shift_conversion")}};
+  doc["conformer_ensemble"] = ensemble;
+  doc["method"] = method;
+}
+
+}  // namespace qmnmr::runner

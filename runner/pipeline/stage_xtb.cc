@@ -1,0 +1,138 @@
+// Stage xtb: GFN2-xTB optimisation (ALPB solvent) of each candidate in its own
+// folder, then the energy window, duplicates, and the cap on conformers sent
+// to DFT, filled lowest energy first (the weight it leaves out is recorded).
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "chem/clustering.h"
+#include "chem/conformer_selection.h"
+#include "chem/ensemble.h"
+#include "chem/xtb.h"
+#include "queue/atomic_file.h"
+#include "runner/pipeline/conformer_checks.h"
+#include "runner/pipeline/program_text.h"
+#include "runner/pipeline/stage_context.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kXtbDuplicateRmsd = 0.25;        // Angstrom
+constexpr double kXtbDuplicateEnergyKcal = 0.1;   // kcal/mol
+constexpr double kReportedLeftOutWeight = 0.005;  // a warning from half a percent
+
+void optimise(StageContext& ctx, Conformer& c) {
+  const std::string name = "xtb_" + conformer_dir_name(c.id);
+  auto dir = ctx.paths.scratch() / "xtb" / conformer_dir_name(c.id);
+  fs::create_directories(dir);
+  fs::remove(dir / "xtbopt.xyz");  // never read a previous attempt's geometry
+  queue::write_file_atomic(dir / "conf.xyz", chem::to_xyz(c.geometry, "conformer"));
+  auto argv = chem::xtb_argv("conf.xyz", ctx.solvent(), ctx.molecule.charge,
+                             ctx.molecule.multiplicity - 1);
+  auto run = ctx.tools.run(name, argv, dir, ctx.tools.openmp_environment());
+  auto result = chem::parse_xtb_output(read_text(run.stdout_path), read_text(run.stderr_path));
+  if (!run.ok() || result.error || !result.total_energy || !fs::exists(dir / "xtbopt.xyz")) {
+    std::string said = !result.xtb_line.empty() ? result.xtb_line : program_said(run);
+    std::string why = result.error ? *result.error
+                      : !run.ok()  ? run.outcome.describe()
+                                   : std::string("no energy or no xtbopt.xyz");
+    drop_conformer(ctx, c,
+                   {"xtb", run.timed_out() ? "time_limit" : "xtb_failed",
+                    "xtb failed: " + why + "; read the log, and check the charge and "
+                                           "multiplicity if every conformer fails",
+                    said, run.stdout_path.string(), !run.timed_out() && !run.signalled()});
+    return;
+  }
+  auto geometry = chem::parse_xyz(read_text(dir / "xtbopt.xyz"));
+  chem::check_geometry_matches(ctx.molecule, geometry);
+  if (auto changed = structure_changed(ctx.molecule, geometry, "xtb", run.stdout_path.string())) {
+    c.xtb_hartree = *result.total_energy;
+    drop_conformer(ctx, c, *changed);
+    return;
+  }
+  c.geometry = geometry;
+  c.xtb_hartree = *result.total_energy;
+  c.state = ConformerState::xtb_optimized;
+}
+
+}  // namespace
+
+void stage_xtb(StageContext& ctx) {
+  auto& e = ctx.ensemble;
+  if (e.conformers.size() <= 1 && ctx.spec.conformers == ConformerMode::single) {
+    // One conformer needs no semi-empirical ranking.
+    for (auto& c : e.conformers) c.state = ConformerState::selected;
+    return;
+  }
+  for (auto& c : e.conformers)
+    if (c.state == ConformerState::generated) optimise(ctx, c);
+  auto ok = e.with_state(ConformerState::xtb_optimized);
+  if (ok.empty()) {
+    std::string first;
+    for (const auto& c : e.conformers)
+      if (c.failure && first.empty())
+        first = c.failure->message + (c.failure->program_line.empty()
+                                          ? ""
+                                          : " (xtb: " + c.failure->program_line + ")") +
+                "; log: " + c.failure->log;
+    throw ToolError("no conformer survived the xTB stage; the first: " + first);
+  }
+  if (ok.size() < e.conformers.size())
+    e.warn(std::to_string(e.conformers.size() - ok.size()) + " of " +
+           std::to_string(e.conformers.size()) +
+           " candidate conformers were dropped in the xTB stage (see conformer_ensemble)");
+
+  // Energy window, then duplicates, then the cap.
+  double emin = 1e300;
+  for (auto* c : ok) emin = std::min(emin, *c->xtb_hartree);
+  std::vector<Conformer*> in_window;
+  for (auto* c : ok) {
+    if ((*c->xtb_hartree - emin) * chem::kHartreeToKcal > chem::kXtbWindowKcal)
+      c->state = ConformerState::xtb_window_rejected;
+    else
+      in_window.push_back(c);
+  }
+  std::vector<chem::Geometry> geoms;
+  std::vector<double> energies;
+  for (auto* c : in_window) {
+    geoms.push_back(c->geometry);
+    energies.push_back(*c->xtb_hartree * chem::kHartreeToKcal);
+  }
+  auto kept = chem::deduplicate(ctx.molecule, geoms, energies, kXtbDuplicateRmsd,
+                                kXtbDuplicateEnergyKcal);
+  std::set<size_t> kept_set(kept.begin(), kept.end());
+  std::vector<Conformer*> unique;
+  geoms.clear();
+  energies.clear();
+  for (size_t i = 0; i < in_window.size(); ++i) {
+    if (!kept_set.contains(i)) {
+      in_window[i]->state = ConformerState::xtb_duplicate;
+      continue;
+    }
+    unique.push_back(in_window[i]);
+    geoms.push_back(in_window[i]->geometry);
+    energies.push_back(*in_window[i]->xtb_hartree * chem::kHartreeToKcal);
+  }
+  auto selection = chem::select_for_dft(ctx.molecule, geoms, energies,
+                                        static_cast<size_t>(ctx.spec.max_conformers));
+  std::set<size_t> chosen(selection.indices.begin(), selection.indices.end());
+  for (size_t i = 0; i < unique.size(); ++i)
+    unique[i]->state =
+        chosen.contains(i) ? ConformerState::selected : ConformerState::xtb_not_selected;
+  e.cap_left_out_weight = selection.left_out_weight;
+  ctx.status.doc()["cap_left_out_weight"] = selection.left_out_weight;
+  if (selection.left_out_weight >= kReportedLeftOutWeight) {
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f%%", 100 * selection.left_out_weight);
+    e.warn("the cap of " + std::to_string(ctx.spec.max_conformers) + " DFT conformers left out " +
+           std::to_string(unique.size() - chosen.size()) + " conformer(s) carrying an estimated " +
+           pct + " of the Boltzmann weight (xTB energies); raise --max-conformers to include "
+           "them");
+    ctx.log->warn("{}", e.warnings.back());
+  }
+  ctx.log->info("xtb: {} conformers selected for DFT", chosen.size());
+}
+
+}  // namespace qmnmr::runner

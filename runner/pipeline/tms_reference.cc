@@ -1,0 +1,90 @@
+// tms_reference: the cached TMS shieldings.
+#include "runner/pipeline/tms_reference.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "queue/atomic_file.h"
+#include "runner/pipeline/nwchem_run.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string level_key(const chem::Level& level) {
+  return std::string(level.functional) + "/" + std::string(level.basis) +
+         "/grid=" + (level.grid.empty() ? std::string("default") : std::string(level.grid));
+}
+
+}  // namespace
+
+std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solvent,
+                          const std::string& nwchem_version) {
+  return "tms v2; geometry " + level_key(preset.geometry) + "; shielding " +
+         level_key(preset.shielding) + "; cosmo " +
+         (solvent.is_vacuum() ? std::string("none") : std::string(solvent.cosmo_name)) +
+         "; nwchem " + (nwchem_version.empty() ? std::string("unknown") : nwchem_version);
+}
+
+std::string tms_cache_file_name(const std::string& key) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across builds and machines
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "tms-%016llx.json", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::map<std::string, double> tms_reference(StageContext& ctx) {
+  const auto& versions = ctx.status.doc().value("tool_versions", json::object());
+  std::string version =
+      versions.contains("nwchem") && versions["nwchem"].is_string() ? versions["nwchem"].get<std::string>() : "";
+  const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
+  auto cache = ctx.cache_dir / tms_cache_file_name(key);
+  if (fs::exists(cache)) {
+    auto j = json::parse(read_text(cache));
+    if (j.value("key", "") == key)
+      return {{"H", j.at("sigma_H").get<double>()}, {"C", j.at("sigma_C").get<double>()}};
+  }
+  ctx.log->info("computing the TMS reference ({}; once, cached in {})", key, cache.string());
+  chem::MoleculeInput tms_input{chem::MoleculeInput::Format::smiles, "C[Si](C)(C)C", 0, 1, "TMS"};
+  auto tms = chem::load_molecule(tms_input, {});
+  auto dir = ctx.paths.scratch() / "average" / "tms";
+  auto opt = run_nwchem_recovering(
+      ctx, "nwchem_tms_opt", dir / "opt",
+      nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt"),
+      "average", "optimisation of the TMS reference");
+  if (!opt.ok()) throw ToolError(opt.failure->message);
+  auto sh = run_nwchem_recovering(
+      ctx, "nwchem_tms_shielding", dir / "shielding",
+      nwchem_input_for(ctx, tms, *opt.output.final_geometry, chem::NwchemTask::shielding,
+                       dir / "shielding"),
+      "average", "shielding of the TMS reference");
+  if (!sh.ok()) throw ToolError(sh.failure->message);
+  std::map<std::string, std::pair<double, int>> sums;
+  for (size_t i = 0; i < sh.output.shieldings.size(); ++i) {
+    auto& s = sums[tms.symbols[i]];
+    s.first += sh.output.shieldings[i].isotropic;
+    s.second += 1;
+  }
+  double sigma_h = sums["H"].first / sums["H"].second;
+  double sigma_c = sums["C"].first / sums["C"].second;
+  fs::create_directories(ctx.cache_dir);
+  queue::write_file_atomic(cache, json{{"key", key},
+                                       {"preset", std::string(ctx.preset().name)},
+                                       {"solvent", std::string(ctx.solvent().key)},
+                                       {"geometry_level", level_label(ctx.preset().geometry)},
+                                       {"shielding_level", level_label(ctx.preset().shielding)},
+                                       {"nwchem_version", version},
+                                       {"sigma_H", sigma_h},
+                                       {"sigma_C", sigma_c},
+                                       {"computed_at", iso_now()}}
+                                      .dump(2));
+  return {{"H", sigma_h}, {"C", sigma_c}};
+}
+
+}  // namespace qmnmr::runner

@@ -1,0 +1,229 @@
+// The DFT stages' decisions, tested through FakeToolRunner with captured
+// NWChem outputs (tests/data/nwchem): an optimisation out of steps continues
+// from its last geometry, an SCF failure is retried with damping and a level
+// shift, a memory failure with fewer ranks and more memory each, what a retry
+// cannot fix fails the job with NWChem's line, a conformer that still fails is
+// dropped with its reason and its estimated weight, and a resume never repeats
+// a failure that cannot change.
+#include <gtest/gtest.h>
+
+#include <spdlog/spdlog.h>
+
+#include "queue/atomic_file.h"
+#include "runner/pipeline/dropped_weight.h"
+#include "runner/pipeline/nwchem_run.h"
+#include "runner/pipeline/stage_context.h"
+#include "runner/pipeline/tms_reference.h"
+#include "support/fake_tool_runner.h"
+#include "support/molecules.h"
+#include "support/temp_dir.h"
+
+namespace qmnmr::runner {
+namespace {
+namespace fs = std::filesystem;
+using testing::captured;
+using testing::FakeResponse;
+using testing::FakeToolRunner;
+using nlohmann::json;
+
+ToolContext fake_context(const fs::path& logs, int ranks) {
+  ToolContext c;
+  c.plan.ranks = ranks;
+  c.plan.nwchem_memory_mb_per_rank = 400;
+  c.plan.omp_threads = 1;
+  c.logs_dir = logs;
+  return c;
+}
+
+JobRequest water_request() {
+  JobRequest r;
+  r.molecule.text = "O";
+  r.preset = "test";
+  r.solvent = "chcl3";
+  r.conformers = "single";
+  return r;
+}
+
+// A job folder, its status, a fake runner and a stage context for water.
+struct Harness {
+  explicit Harness(int ranks = 2)
+      : request(water_request()),
+        spec(resolve_job(request)),
+        paths(tmp.path() / "job"),
+        status(paths.status(), json::object()),
+        tools(fake_context(paths.logs(), ranks)),
+        ctx{spec, paths, status, tools, tmp.path() / "reference",
+            testing::molecule_from_smiles("O"), {}, spdlog::default_logger()} {
+    paths.create();
+  }
+  Conformer& add_conformer(int id, ConformerState state) {
+    Conformer c;
+    c.id = id;
+    c.geometry = ctx.molecule.geometry;
+    c.state = state;
+    ctx.ensemble.conformers.push_back(c);
+    return ctx.ensemble.conformers.back();
+  }
+  testing::TempDir tmp{"recovery"};
+  JobRequest request;
+  JobSpec spec;
+  JobPaths paths;
+  StatusFile status;
+  FakeToolRunner tools;
+  StageContext ctx;
+};
+
+chem::Geometry geometry_in(const std::string& input_text) {
+  // The atom lines of a deck written by chem::write_nwchem_input.
+  auto start = input_text.find("noautosym\n");
+  auto end = input_text.find("end\n", start);
+  std::string xyz = "3\n\n" + input_text.substr(start + 10, end - start - 10);
+  return chem::parse_xyz(xyz);
+}
+
+TEST(PipelineRecovery, OptimisationOutOfStepsContinuesFromItsLastGeometry) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_maxiter.out", 255),
+                                 captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  const auto& c = h.ctx.ensemble.conformers[0];
+  EXPECT_EQ(c.state, ConformerState::dft_optimized);
+  // The second run starts where the first stopped: its last geometry table.
+  auto first = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_maxiter.out"));
+  ASSERT_TRUE(first.final_geometry);
+  auto restarted = geometry_in(h.tools.calls[1].input_text);
+  ASSERT_EQ(restarted.atoms.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(restarted.atoms[i].x, first.final_geometry->atoms[i].x, 1e-6);
+    EXPECT_NEAR(restarted.atoms[i].z, first.final_geometry->atoms[i].z, 1e-6);
+  }
+  EXPECT_EQ(h.tools.calls[1].log_name, "nwchem_opt_conf_001_retry1");
+  // Steps of both runs are counted.
+  auto second = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_chcl3.out"));
+  EXPECT_EQ(c.dft_opt_steps, first.optimization_steps + second.optimization_steps);
+  EXPECT_GT(first.optimization_steps, 0);
+  // The step budget scales with the molecule and is above NWChem's default 20.
+  EXPECT_NE(h.tools.calls[0].input_text.find("maxiter " +
+                                             std::to_string(chem::optimisation_step_budget(3))),
+            std::string::npos);
+}
+
+TEST(PipelineRecovery, OptimisationThatNeverConvergesIsDroppedWithItsClass) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  h.tools.script("nwchem_opt_conf_001", {captured("nwchem/water_opt_maxiter.out", 255)});
+  h.tools.script("nwchem_opt_conf_002", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  const auto& c1 = h.ctx.ensemble.conformers[0];
+  EXPECT_EQ(c1.state, ConformerState::dropped);
+  ASSERT_TRUE(c1.failure);
+  EXPECT_EQ(c1.failure->kind, "opt_max_steps");
+  EXPECT_EQ(c1.failure->stage, "dft_opt");
+  EXPECT_TRUE(c1.failure->final);
+  EXPECT_NE(c1.failure->message.find("log: "), std::string::npos) << c1.failure->message;
+  // The first run and two continuations.
+  EXPECT_EQ(h.tools.calls.size(), 4u);
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineRecovery, ScfFailureIsRetriedWithDampingAndALevelShift) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_scf_not_converged.out", 255),
+                                 captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  EXPECT_EQ(h.tools.calls[0].input_text.find("lshift"), std::string::npos);
+  EXPECT_NE(h.tools.calls[1].input_text.find("convergence damp"), std::string::npos);
+  EXPECT_NE(h.tools.calls[1].input_text.find("lshift"), std::string::npos);
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineRecovery, ResumeDoesNotRepeatAFinalFailureButRetriesAKilledRun) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  // Records as an interrupted earlier run left them.
+  Conformer failed = h.ctx.ensemble.conformers[0];
+  failed.state = ConformerState::dropped;
+  failed.failure = ConformerFailure{"dft_opt", "opt_max_steps", "ran out of steps", "", "x", true};
+  Conformer killed = h.ctx.ensemble.conformers[1];
+  killed.state = ConformerState::dropped;
+  killed.failure = ConformerFailure{"dft_opt", "killed", "killed", "", "y", false};
+  for (const auto& c : {failed, killed}) {
+    auto dir = h.paths.scratch() / "dft_opt" / conformer_dir_name(c.id);
+    fs::create_directories(dir);
+    queue::write_file_atomic(dir / "result.json", c.to_json().dump());
+  }
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 1u);
+  EXPECT_EQ(h.tools.calls[0].log_name, "nwchem_opt_conf_002");
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dropped);
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineRecovery, DroppedShieldingIsWeighedAndTheJobFailsAboveHalfTheWeight) {
+  // Two conformers 0.5 kcal/mol apart: the dropped minimum carries ~70 %.
+  Ensemble e;
+  for (int id : {1, 2}) {
+    Conformer c;
+    c.id = id;
+    c.dft_hartree = -76.0 + (id == 2 ? 0.5 / 627.5095 : 0.0);
+    c.xtb_hartree = -5.0;
+    c.state = id == 1 ? ConformerState::dropped : ConformerState::shielded;
+    if (id == 1) c.failure = ConformerFailure{"shielding", "cphf_not_converged", "m", "", "l", true};
+    e.conformers.push_back(c);
+  }
+  auto d = estimate_dropped_weight(e);
+  EXPECT_EQ(d.energy_level, "DFT");
+  EXPECT_EQ(d.ids, std::vector<int>{1});
+  EXPECT_NEAR(d.weight, 1.0 / (1.0 + std::exp(-0.5 / (0.001987204 * 298.15))), 1e-9);
+  EXPECT_GT(d.weight, kMaxDroppedWeight);
+  // The other way round: the dropped conformer is the higher one, ~30 %.
+  std::swap(e.conformers[0].state, e.conformers[1].state);
+  std::swap(e.conformers[0].failure, e.conformers[1].failure);
+  d = estimate_dropped_weight(e);
+  EXPECT_EQ(d.ids, std::vector<int>{2});
+  EXPECT_LT(d.weight, kMaxDroppedWeight);
+  EXPECT_NEAR(d.weight, 1.0 / (1.0 + std::exp(0.5 / (0.001987204 * 298.15))), 1e-9);
+}
+
+TEST(PipelineRecovery, ShieldingFailureOfOneConformerCompletesWithAWarning) {
+  Harness h;
+  auto& a = h.add_conformer(1, ConformerState::dft_selected);
+  a.dft_hartree = -75.0;  // the minimum survives
+  auto& b = h.add_conformer(2, ConformerState::dft_selected);
+  b.dft_hartree = -75.0 + 1.0 / 627.5095;
+  h.tools.script("nwchem_shielding_conf_001", {captured("nwchem/water_shielding_chcl3.out")});
+  h.tools.script("nwchem_shielding_conf_002", {captured("nwchem/water_scf_not_converged.out", 255)});
+  stage_shielding(h.ctx);
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::shielded);
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dropped);
+  ASSERT_TRUE(h.ctx.ensemble.conformers[1].failure);
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].failure->kind, "scf_not_converged");
+  // The average names the dropped conformer and its weight and goes on (the
+  // TMS reference of the test level comes from its cache).
+  // The version comes from the NWChem outputs the job has read.
+  ASSERT_EQ(h.status.doc()["tool_versions"].value("nwchem", ""), "7.0.2");
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
+  fs::create_directories(h.ctx.cache_dir);
+  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
+                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
+  stage_average(h.ctx);
+  // conformer 1 once, conformer 2 twice (the SCF retry), no TMS run.
+  EXPECT_EQ(h.tools.calls.size(), 3u);
+  EXPECT_NEAR(h.ctx.ensemble.conformers[0].weight, 1.0, 1e-12);
+  EXPECT_EQ(h.ctx.ensemble.results["h1_shifts"].size(), 2u);
+  ASSERT_FALSE(h.ctx.ensemble.warnings.empty());
+  EXPECT_NE(h.ctx.ensemble.warnings.back().find("conformer(s) 2"), std::string::npos)
+      << h.ctx.ensemble.warnings.back();
+  EXPECT_NE(h.ctx.ensemble.warnings.back().find("15.6%"), std::string::npos)
+      << h.ctx.ensemble.warnings.back();
+}
+
+}  // namespace
+}  // namespace qmnmr::runner
