@@ -64,7 +64,8 @@ Config load_config(const GlobalOptions& g, const std::map<std::string, std::stri
 
 // The molecule options shared by run, submit and batch.
 struct MoleculeOptions {
-  std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers;
+  std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers,
+      stereoisomers;
   std::optional<int> charge, multiplicity, max_conformers;
 };
 
@@ -82,6 +83,9 @@ void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
   app.add_option("--preset", m.preset, "production, draft or test");
   app.add_option("--conformers", m.conformers, "single, rdkit or crest");
   app.add_option("--max-conformers", m.max_conformers, "most conformers that go to DFT");
+  app.add_option("--stereoisomers", m.stereoisomers,
+                 "one (default: refuse ambiguous stereo) or all (every stereoisomer, each its "
+                 "own shift set)");
 }
 
 std::string read_input_file(const std::string& path, const char* what) {
@@ -111,6 +115,7 @@ JobRequest make_request(const MoleculeOptions& m, const Config& config) {
   r.preset = m.preset.value_or(config.preset.value);
   r.conformers = m.conformers.value_or(config.conformers.value);
   r.max_conformers = m.max_conformers.value_or(config.max_conformers.value);
+  r.stereoisomers = m.stereoisomers.value_or("one");
   check_request_settings(r);
   return r;
 }

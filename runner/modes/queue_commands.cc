@@ -143,6 +143,14 @@ std::string format_results_table(const json& status) {
   std::ostringstream out;
   const auto& r = status.value("nmr_results", json());
   if (!r.is_object()) return "no results\n";
+  if (r.contains("stereoisomers")) {  // --stereoisomers all: one table per isomer
+    for (const auto& isomer : r["stereoisomers"]) {
+      out << "stereoisomer " << isomer.value("isomer", 0) << ": "
+          << isomer.value("smiles", std::string()) << "\n"
+          << format_results_table(json{{"nmr_results", isomer}});
+    }
+    return out.str();
+  }
   for (const auto& [key, title] : {std::pair{"h1_shifts", "1H"}, std::pair{"c13_shifts", "13C"}}) {
     if (!r.contains(key) || r[key].empty()) continue;
     out << title << " shifts (ppm)\n";

@@ -23,6 +23,7 @@ nlohmann::json JobRequest::to_json() const {
   j["preset"] = preset;
   j["conformer_mode"] = conformers;
   j["max_conformers"] = max_conformers;
+  if (stereoisomers != "one") j["stereoisomers"] = stereoisomers;  // older inputs stay equal
   return j;
 }
 
@@ -31,7 +32,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
   static const std::set<std::string> known = {"smiles",  "xyz",     "sdf",
                                               "name",    "charge",  "multiplicity",
                                               "solvent", "preset",  "conformer_mode",
-                                              "max_conformers"};
+                                              "max_conformers", "stereoisomers"};
   for (const auto& [key, value] : j.items())
     if (!known.contains(key))
       throw std::invalid_argument("job input has an unknown key '" + key + "'");
@@ -69,6 +70,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
   get_string("solvent", r.solvent);
   get_string("preset", r.preset);
   get_string("conformer_mode", r.conformers);
+  get_string("stereoisomers", r.stereoisomers);
   if (auto k = get_int("max_conformers")) r.max_conformers = *k;
   return r;
 }
@@ -80,6 +82,9 @@ void check_request_settings(const JobRequest& request) {
       request.conformers != "crest")
     throw std::invalid_argument("unknown conformer mode '" + request.conformers +
                                 "'; use single, rdkit or crest");
+  if (request.stereoisomers != "one" && request.stereoisomers != "all")
+    throw std::invalid_argument("unknown --stereoisomers '" + request.stereoisomers +
+                                "'; use one (the default) or all");
   if (request.max_conformers < 1)
     throw std::invalid_argument("--max-conformers must be at least 1");
   if (request.molecule.multiplicity && *request.molecule.multiplicity < 1)

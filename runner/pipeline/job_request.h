@@ -17,9 +17,12 @@ struct JobRequest {
   std::string preset = "production";
   std::string conformers = "rdkit";  // single | rdkit | crest
   int max_conformers = 8;
+  // one: unspecified stereo is fixed when it only picks an enantiomer, refused
+  // otherwise; all: every stereoisomer is its own ensemble and shift set.
+  std::string stereoisomers = "one";
 
   // input.json: {"smiles"|"xyz"|"sdf": text, "name", "charge", "multiplicity",
-  // "solvent", "preset", "conformer_mode", "max_conformers"}.
+  // "solvent", "preset", "conformer_mode", "max_conformers", "stereoisomers"}.
   nlohmann::json to_json() const;
 };
 

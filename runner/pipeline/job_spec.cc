@@ -23,6 +23,8 @@ JobSpec resolve_job(const JobRequest& request) {
   for (auto mode : {ConformerMode::single, ConformerMode::rdkit, ConformerMode::crest})
     if (conformer_mode_name(mode) == request.conformers) spec.conformers = mode;
   spec.max_conformers = request.max_conformers;
+  spec.stereoisomers =
+      request.stereoisomers == "all" ? StereoisomerMode::all : StereoisomerMode::one;
   return spec;
 }
 

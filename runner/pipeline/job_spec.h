@@ -12,6 +12,7 @@
 namespace qmnmr::runner {
 
 enum class ConformerMode { single, rdkit, crest };
+enum class StereoisomerMode { one, all };
 
 std::string_view conformer_mode_name(ConformerMode mode);
 
@@ -21,6 +22,7 @@ struct JobSpec {
   const chem::Solvent* solvent = nullptr;  // a row of chem::all_solvents()
   ConformerMode conformers = ConformerMode::rdkit;
   int max_conformers = 8;
+  StereoisomerMode stereoisomers = StereoisomerMode::one;
 };
 
 // Checks and resolves the request; throws chem::ChemError or

@@ -124,9 +124,10 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
         continuations < kMaxContinuations) {
       ++continuations;
       input.geometry = *out.final_geometry;
-      // The fallback: the last continuation leaves NWChem's internal coordinates
-      // for Cartesians, in case the internals were what held the optimiser back.
-      if (continuations == kMaxContinuations) input.internal_coordinates = false;
+      // The fallback: a continuation leaves NWChem's internal coordinates for
+      // Cartesians; measured (scripts/bench-optimiser), internals that use up a
+      // whole budget are oscillating (camphor), where Cartesians converge.
+      input.internal_coordinates = false;
       ctx.log->info("{}: continuing from the last geometry ({} steps so far)", what,
                     result.optimisation_steps);
       continue;

@@ -11,9 +11,12 @@
 #include "chem/basis_library.h"
 #include "chem/clustering.h"
 #include "chem/ensemble.h"
+#include "chem/error.h"
+#include "chem/stereo.h"
 #include "chem/presets.h"
 #include "queue/atomic_file.h"
 #include "runner/pipeline/stage_context.h"
+#include "runner/pipeline/stereoisomers.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -49,8 +52,10 @@ std::set<std::string> allowed_elements(const chem::Preset& preset) {
   return both;
 }
 
-chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset) {
+chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset,
+                                 chem::StereoPolicy stereo) {
   chem::LoadOptions options;
+  options.stereo = stereo;
   options.allowed_elements = allowed_elements(preset);
   options.basis_description = preset.geometry.basis == preset.shielding.basis
                                   ? std::string(preset.geometry.basis)
@@ -91,8 +96,29 @@ std::string last_finished_stage(const JobPaths& paths) {
   return last;
 }
 
+namespace {
+
+// With --stereoisomers all, the stereoisomers to compute when the input
+// leaves more than one (else empty: the job is one molecule).
+std::vector<std::string> ambiguous_stereoisomers(const chem::MoleculeInput& input,
+                                                 const chem::Preset& preset) {
+  try {
+    load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse);
+    return {};
+  } catch (const chem::ChemError&) {
+    // Ambiguous stereo, or another problem, which the second load reports.
+    auto isomers = stereoisomers_to_run(load_molecule_for(input, preset, chem::StereoPolicy::keep));
+    return isomers.size() > 1 ? isomers : std::vector<std::string>{};
+  }
+}
+
+}  // namespace
+
 chem::Molecule load_request_molecule(const JobRequest& request) {
-  return load_molecule_for(request.molecule, chem::find_preset(request.preset));
+  const auto& preset = chem::find_preset(request.preset);
+  if (request.stereoisomers == "all" && !ambiguous_stereoisomers(request.molecule, preset).empty())
+    return load_molecule_for(request.molecule, preset, chem::StereoPolicy::keep);
+  return load_molecule_for(request.molecule, preset, chem::StereoPolicy::fix_enantiomer_or_refuse);
 }
 
 std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
@@ -118,8 +144,13 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
   try {
     paths.create();
     const JobSpec spec = resolve_job(request);  // the one place names become types
+    if (spec.stereoisomers == StereoisomerMode::all)
+      if (auto isomers = ambiguous_stereoisomers(spec.molecule, *spec.preset); !isomers.empty())
+        return run_stereoisomers(request, isomers, paths, status, tools, cache_dir, hooks);
     StageContext ctx{spec,      paths, status, tools, fs::absolute(cache_dir),
-                     load_molecule_for(spec.molecule, *spec.preset), {}, log};
+                     load_molecule_for(spec.molecule, *spec.preset,
+                                       chem::StereoPolicy::fix_enantiomer_or_refuse),
+                     {}, log};
     status.doc()["resource_plan"] = tools.context().plan.to_json();
     if (!ctx.solvent().note.empty()) ctx.ensemble.warn(std::string(ctx.solvent().note));
 

@@ -81,6 +81,9 @@ class ToolRunner {
 
   virtual const ToolContext& context() const = 0;
 
+  // Where the next runs' logs go (each stereoisomer of a job has its own logs/).
+  virtual void set_logs_dir(const std::filesystem::path& logs_dir) = 0;
+
   // Ranks NWChem runs get by default (the plan, reduced by the /dev/shm check).
   virtual int nwchem_ranks() const = 0;
 
@@ -100,6 +103,9 @@ class ProcessToolRunner final : public ToolRunner {
   ToolRun run_nwchem(const std::string& log_name, const std::filesystem::path& input,
                      std::optional<int> max_ranks = std::nullopt) override;
   const ToolContext& context() const override { return context_; }
+  void set_logs_dir(const std::filesystem::path& logs_dir) override {
+    context_.logs_dir = logs_dir;
+  }
   int nwchem_ranks() const override { return ranks_; }
 
  private:

@@ -45,6 +45,9 @@ class FakeToolRunner final : public runner::ToolRunner {
   runner::ToolRun run_nwchem(const std::string& log_name, const std::filesystem::path& input,
                              std::optional<int> max_ranks = std::nullopt) override;
   const runner::ToolContext& context() const override { return context_; }
+  void set_logs_dir(const std::filesystem::path& logs_dir) override {
+    context_.logs_dir = logs_dir;
+  }
   int nwchem_ranks() const override { return context_.plan.ranks; }
 
   std::vector<FakeCall> calls;
