@@ -1,9 +1,11 @@
 // Stereo elements from RDKit's findPotentialStereo, the load-time policy for
-// unspecified ones, stereoisomer enumeration and the 3D stereo check.
+// unspecified ones (with a 3D feasibility test of the candidate isomers),
+// stereoisomer enumeration and the 3D stereo check.
 #include "chem/stereo.h"
 
 #include <GraphMol/Chirality.h>
 #include <GraphMol/Conformer.h>
+#include <GraphMol/DistGeomHelpers/Embedder.h>
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
@@ -23,6 +25,21 @@ namespace {
 
 constexpr size_t kMaxEnumerated = 12;  // 2^12 assignments at most
 constexpr const char* kIndexProp = "qmnmr_index";
+
+// The policy tests isomers in 3D only up to 2^6 assignments and 8 isomers;
+// beyond that it refuses without testing.
+constexpr size_t kMaxPolicyOpen = 6;
+constexpr size_t kMaxPolicyIsomers = 8;
+// Feasibility embedding: short ETKDG runs (an impossible ring system costs
+// 10-30 ms per iteration; a possible one embeds in one iteration 50-95% of
+// the time), alternately from ETKDG's and random coordinates, with fixed
+// seeds. Stop after two failed embeddings; an embedding with the wrong
+// configuration is retried with the next seed.
+constexpr unsigned kFeasibilityIterations = 4;
+constexpr int kFeasibilityAttempts = 8;
+constexpr int kFeasibilityMaxFailures = 2;
+constexpr int kFeasibilitySeed = 42;
+constexpr size_t kMaxExamples = 4;
 
 std::string atom_label(const RDKit::ROMol& mol, unsigned idx) {
   return mol.getAtomWithIdx(idx)->getSymbol() + std::to_string(idx + 1);
@@ -142,6 +159,28 @@ std::vector<StereoElement> open_elements(const StereoReport& report) {
   return out;
 }
 
+// One stereoisomer of the open elements: the assignment bits and whether it
+// differs from its mirror image.
+struct Assignment {
+  unsigned long mask = 0;
+  bool chiral = false;
+};
+
+// The distinct assignments of `open` (one per enantiomer pair), lowest mask first.
+std::vector<Assignment> distinct_assignments(const RDKit::ROMol& mol,
+                                             const std::vector<StereoElement>& open) {
+  std::set<std::pair<std::string, std::string>> seen;
+  std::vector<Assignment> out;
+  for (unsigned long mask = 0; mask < (1UL << open.size()); ++mask) {
+    RDKit::RWMol isomer = with_assignment(mol, open, mask);
+    std::string s = canonical_smiles(isomer);
+    std::string m = canonical_smiles(mirror_image(isomer));
+    if (!seen.insert(std::minmax(s, m)).second) continue;
+    out.push_back({mask, s != m});
+  }
+  return out;
+}
+
 // The distinct stereoisomers (one per enantiomer pair) of the open elements,
 // in input atom order, or throws past `cap`.
 std::vector<std::string> enumerate(const RDKit::ROMol& mol, size_t cap) {
@@ -151,27 +190,131 @@ std::vector<std::string> enumerate(const RDKit::ROMol& mol, size_t cap) {
                     " unspecified stereo elements (up to " + std::to_string(1UL << open.size()) +
                     " stereoisomers), more than the limit of " + std::to_string(cap) +
                     "; specify them in the SMILES");
-  std::set<std::pair<std::string, std::string>> seen;
-  std::vector<std::string> out;
-  for (unsigned long mask = 0; mask < (1UL << open.size()); ++mask) {
-    RDKit::RWMol isomer = with_assignment(mol, open, mask);
-    std::string s = canonical_smiles(isomer);
-    std::string m = canonical_smiles(mirror_image(isomer));
-    if (!seen.insert(std::minmax(s, m)).second) continue;
-    out.push_back(smiles_without_h(isomer, /*canonical=*/false));
-  }
-  if (out.size() > cap)
-    throw ChemError("the molecule has " + std::to_string(out.size()) +
+  auto assignments = distinct_assignments(mol, open);
+  if (assignments.size() > cap)
+    throw ChemError("the molecule has " + std::to_string(assignments.size()) +
                     " stereoisomers (enantiomer pairs counted once), more than the limit of " +
                     std::to_string(cap) + "; specify some stereo elements in the SMILES");
+  std::vector<std::string> out;
+  for (const auto& a : assignments)
+    out.push_back(smiles_without_h(with_assignment(mol, open, a.mask), /*canonical=*/false));
   return out;
 }
 
-std::string refusal(const RDKit::ROMol& mol, const StereoReport& report) {
+// Whether conformer `conf_id` of `mol` holds every element of `elements` as
+// the molecule's chiral tags and bond labels ask. Centres are compared tag by
+// tag on the same graph (no perception, which could drop ring cis/trans
+// centres); double bonds by the side of their reference atoms.
+bool geometry_holds(const RDKit::ROMol& mol, int conf_id,
+                    const std::vector<StereoElement>& elements) {
+  RDKit::RWMol probe(mol);
+  RDKit::MolOps::assignChiralTypesFrom3D(probe, conf_id, /*replaceExistingTags=*/true);
+  const auto& conf = mol.getConformer(conf_id);
+  for (const auto& e : elements) {
+    if (e.kind == StereoElement::Kind::centre) {
+      unsigned idx = static_cast<unsigned>(e.atoms[0]);
+      auto want = mol.getAtomWithIdx(idx)->getChiralTag();
+      if (is_tetrahedral_tag(want) && probe.getAtomWithIdx(idx)->getChiralTag() != want)
+        return false;
+      continue;
+    }
+    const auto* bond = mol.getBondBetweenAtoms(static_cast<unsigned>(e.atoms[0]),
+                                               static_cast<unsigned>(e.atoms[1]));
+    if (!bond || bond->getStereoAtoms().size() != 2) continue;
+    auto stereo = bond->getStereo();
+    bool want_cis = stereo == RDKit::Bond::STEREOZ || stereo == RDKit::Bond::STEREOCIS;
+    bool want_trans = stereo == RDKit::Bond::STEREOE || stereo == RDKit::Bond::STEREOTRANS;
+    if (!want_cis && !want_trans) continue;
+    // Z and cis mean the stereo atoms (neighbours of the begin and end atom) are cis.
+    const auto& a = conf.getAtomPos(bond->getBeginAtomIdx());
+    const auto& b = conf.getAtomPos(bond->getEndAtomIdx());
+    RDGeom::Point3D axis = b - a;
+    axis.normalize();
+    RDGeom::Point3D u = conf.getAtomPos(static_cast<unsigned>(bond->getStereoAtoms()[0])) - a;
+    RDGeom::Point3D v = conf.getAtomPos(static_cast<unsigned>(bond->getStereoAtoms()[1])) - b;
+    u -= axis * u.dotProduct(axis);
+    v -= axis * v.dotProduct(axis);
+    if ((u.dotProduct(v) > 0) != want_cis) return false;
+  }
+  return true;
+}
+
+// Whether `isomer` can be built in 3D: a short ETKDGv3 embedding succeeds and
+// its coordinates hold every element of `elements` as specified (ETKDG can
+// return a strained cage with the wrong configuration).
+bool buildable(const RDKit::ROMol& isomer, const std::vector<StereoElement>& elements) {
+  RDKit::RWMol work(isomer);
+  bool implicit_h = false;
+  for (const auto* atom : work.atoms()) implicit_h = implicit_h || atom->getTotalNumHs() > 0;
+  if (implicit_h) RDKit::MolOps::addHs(work);  // indices of the existing atoms stay
+  int failures = 0;
+  for (int attempt = 0; attempt < kFeasibilityAttempts && failures < kFeasibilityMaxFailures;
+       ++attempt) {
+    RDKit::DGeomHelpers::EmbedParameters params = RDKit::DGeomHelpers::ETKDGv3;
+    params.randomSeed = kFeasibilitySeed + attempt;
+    params.numThreads = 1;
+    params.maxIterations = kFeasibilityIterations;
+    params.useRandomCoords = attempt % 2 == 1;
+    int id = RDKit::DGeomHelpers::EmbedMolecule(work, params);
+    if (id < 0) {
+      ++failures;
+      continue;
+    }
+    if (geometry_holds(work, id, elements)) return true;
+  }
+  return false;
+}
+
+// "(C4 R, C7 S)" for the open centres with CIP codes; empty when none has one.
+std::string cip_summary(const RDKit::ROMol& mol, const std::vector<StereoElement>& open) {
+  std::vector<std::string> codes;
+  for (const auto& e : open) {
+    if (e.kind != StereoElement::Kind::centre) continue;
+    std::string cip = cip_code(mol, static_cast<unsigned>(e.atoms[0]));
+    if (!cip.empty()) codes.push_back(open.size() == 1 ? cip : e.label + " " + cip);
+  }
+  return codes.empty() ? "" : "(" + join(codes) + ")";
+}
+
+// The isomers of the open elements that can be built in 3D, or nothing when
+// there are too many to test.
+struct Feasibility {
+  bool tested = false;
+  size_t assignments = 0;          // distinct assignments (enantiomer pairs once)
+  std::vector<Assignment> usable;  // those that can be built
+};
+
+Feasibility test_feasibility(const RDKit::ROMol& mol, const StereoReport& report) {
+  Feasibility out;
+  auto open = open_elements(report);
+  if (open.size() > kMaxPolicyOpen) return out;
+  // A ring double bond that ETKDG cannot make trans may still exist
+  // (trans-cyclooctene): no test, both choices stay.
+  for (const auto& e : open) {
+    if (e.kind != StereoElement::Kind::double_bond) continue;
+    const auto* bond = mol.getBondBetweenAtoms(static_cast<unsigned>(e.atoms[0]),
+                                               static_cast<unsigned>(e.atoms[1]));
+    if (!mol.getRingInfo()->isInitialized() || mol.getRingInfo()->numBondRings(bond->getIdx()) > 0)
+      return out;
+  }
+  auto all = distinct_assignments(mol, open);
+  if (all.size() > kMaxPolicyIsomers) return out;
+  out.tested = true;
+  out.assignments = all.size();
+  for (const auto& a : all)
+    if (buildable(with_assignment(mol, open, a.mask), report.elements)) out.usable.push_back(a);
+  return out;
+}
+
+std::string refusal(const RDKit::ROMol& mol, const StereoReport& report,
+                    const Feasibility& feasibility) {
   auto open = open_elements(report);
   std::vector<std::string> open_labels, fixed_labels, how;
-  for (const auto& e : report.elements)
+  bool fixed_centre = false;
+  for (const auto& e : report.elements) {
     (e.specified ? fixed_labels : open_labels).push_back(e.label);
+    fixed_centre = fixed_centre || (e.specified && e.kind == StereoElement::Kind::centre);
+  }
   for (const auto& e : open) {
     if (e.kind == StereoElement::Kind::centre)
       how.push_back("write " + e.label + " as " +
@@ -181,22 +324,36 @@ std::string refusal(const RDKit::ROMol& mol, const StereoReport& report) {
                     " a geometry with / and \\ on its neighbours (F/C=C/F is "
                     "trans, F/C=C\\F is cis)");
   }
+  // Examples: the isomers that can be built, when they were tested.
+  bool tested = feasibility.tested && !feasibility.usable.empty();
   std::string why;
   if (open.size() == 1 && open[0].kind == StereoElement::Kind::double_bond && fixed_labels.empty())
     why = "its E and Z isomers are different compounds with different NMR spectra";
   else if (open.size() == 1)
     why = "beside the specified " + join(fixed_labels) +
           " its two choices are diastereomers with different NMR spectra";
+  else if (tested && feasibility.usable.size() < feasibility.assignments)
+    why = "of their combinations only " + std::to_string(feasibility.usable.size()) +
+          " can exist for this ring system" +
+          (fixed_centre ? "" : " (enantiomer pairs counted once)") +
+          ", and these are diastereomers with different NMR spectra";
   else
     why = "their combinations give diastereomers with different NMR spectra";
-  std::string example;
+  std::vector<std::string> examples;
   try {
-    example = smiles_without_h(with_assignment(mol, open, 0), false);
+    if (tested) {
+      for (const auto& a : feasibility.usable)
+        if (examples.size() < kMaxExamples)
+          examples.push_back(smiles_without_h(with_assignment(mol, open, a.mask), false));
+    } else {
+      examples.push_back(smiles_without_h(with_assignment(mol, open, 0), false));
+    }
   } catch (const std::exception&) {
   }
   return "stereochemistry of " + join(open_labels) + " is unspecified (" +
          std::string(open.size() == 1 ? "it is" : "they are") + " not given in the input) and " +
-         why + ": " + join(how, "; ") + (example.empty() ? "" : ", e.g. " + example) +
+         why + ": " + join(how, "; ") +
+         (examples.empty() ? "" : ", e.g. " + join(examples, " or ")) +
          "; or run with --stereoisomers all to compute every stereoisomer";
 }
 
@@ -270,7 +427,55 @@ std::vector<std::string> apply_stereo_policy(RDKit::RWMol& mol, StereoPolicy pol
             "spectrum: computed as " +
             (cip.empty() ? std::string("one of them") : "(" + cip + ")") + ", " + smiles};
   }
-  throw ChemError(refusal(mol, report));
+  // A ring system can couple the elements (the bridgeheads of camphor): keep
+  // only the isomers that can be built in 3D. One left is no ambiguity.
+  if (!mol.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(mol);
+  Feasibility feasibility = test_feasibility(mol, report);
+  if (feasibility.tested && feasibility.usable.size() == 1) {
+    const Assignment& only = feasibility.usable[0];
+    RDKit::RWMol fixed = with_assignment(mol, open, only.mask);
+    for (const auto& e : open) {
+      if (e.kind == StereoElement::Kind::centre) {
+        unsigned idx = static_cast<unsigned>(e.atoms[0]);
+        mol.getAtomWithIdx(idx)->setChiralTag(fixed.getAtomWithIdx(idx)->getChiralTag());
+      } else {
+        const auto* from = fixed.getBondBetweenAtoms(static_cast<unsigned>(e.atoms[0]),
+                                                     static_cast<unsigned>(e.atoms[1]));
+        auto* to = mol.getBondBetweenAtoms(static_cast<unsigned>(e.atoms[0]),
+                                           static_cast<unsigned>(e.atoms[1]));
+        to->setStereoAtoms(from->getStereoAtoms()[0], from->getStereoAtoms()[1]);
+        to->setStereo(from->getStereo());
+      }
+    }
+    perceive(mol);
+    std::vector<std::string> open_labels, fixed_labels;
+    bool fixed_centre = false;  // a specified centre: mirror images are not candidates
+    for (const auto& e : report.elements) {
+      (e.specified ? fixed_labels : open_labels).push_back(e.label);
+      fixed_centre = fixed_centre || (e.specified && e.kind == StereoElement::Kind::centre);
+    }
+    bool one = open.size() == 1;
+    std::string what = one ? "its configurations" : "their combinations";
+    std::string note = join(open_labels) + (one ? " was" : " were") + " unspecified";
+    if (!fixed_labels.empty()) note += " beside the specified " + join(fixed_labels);
+    bool others = feasibility.assignments > 1;
+    if (others)
+      note += "; only one of " + what +
+              " can exist for this ring system (the others cannot be built in 3D)";
+    if (!fixed_centre) {
+      if (only.chiral)
+        note += others ? ", and its two enantiomers share one NMR spectrum"
+                       : std::string(one ? "; its two configurations are"
+                                         : "; their combinations give two") +
+                             " enantiomers with the same NMR spectrum";
+      else
+        note += others ? ", and it is achiral" : "; " + what + " all give the same compound";
+    }
+    std::string cip = cip_summary(mol, open);
+    return {note + ": computed as " + (cip.empty() ? "" : cip + ", ") +
+            smiles_without_h(mol, false)};
+  }
+  throw ChemError(refusal(mol, report, feasibility));
 }
 
 std::vector<std::string> enumerate_stereoisomers(const RDKit::ROMol& mol, size_t cap) {

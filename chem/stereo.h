@@ -36,8 +36,9 @@ struct StereoReport {
 
 // What load_molecule does with unspecified stereo elements.
 enum class StereoPolicy {
-  // Fix a lone unspecified centre (its two choices are enantiomers); refuse
-  // anything else that is unspecified.
+  // Fix a lone unspecified centre (its two choices are enantiomers), or
+  // unspecified elements of which only one combination (one enantiomer pair,
+  // e.g. the bridgeheads of camphor) can be built in 3D; refuse anything else.
   fix_enantiomer_or_refuse,
   // Leave unspecified elements as they are (the embedder then picks at random).
   keep,
@@ -47,8 +48,11 @@ enum class StereoPolicy {
 StereoReport analyse_stereo(const RDKit::ROMol& mol);
 
 // Applies `policy` to `mol` in place before it is embedded. Returns the notes
-// saying what was done (empty when nothing was unspecified). Throws ChemError
-// naming every unspecified element and how to write it when the policy refuses.
+// saying what was done (empty when nothing was unspecified). Up to 8 candidate
+// isomers are tested by a short ETKDGv3 embedding (fixed seeds) whose 3D
+// configuration must match; those that cannot be built are dropped. Throws
+// ChemError naming every unspecified element, how to write it and examples
+// that can be built when the policy refuses.
 std::vector<std::string> apply_stereo_policy(RDKit::RWMol& mol, StereoPolicy policy);
 
 // Every assignment of the unspecified elements of `mol`, as isomeric SMILES

@@ -452,7 +452,7 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
     return outcome;
   }
   outcome.program = spec.argv.front();
-  // The caller (runner/tool_runner.cc) logs the start and the outcome to the job's log at
+  // The caller (runner/pipeline/tool_runner.cc) logs the start and the outcome to the job's log at
   // info level; here they are debug, so that the console does not show each twice.
   spdlog::debug("run: {}{}{}", loggable(spec.argv),
                spec.cwd.empty() ? "" : " (in " + spec.cwd.string() + ")",
