@@ -1,6 +1,7 @@
-// split_lines and split_fields.
+// split_lines, split_fields, csv_field and fixed_digits.
 #include "chem/text_lines.h"
 
+#include <cstdio>
 #include <sstream>
 
 namespace qmnmr::chem {
@@ -25,6 +26,22 @@ std::vector<std::string> split_fields(std::string_view line) {
   std::string f;
   while (in >> f) out.push_back(f);
   return out;
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string fixed_digits(double value, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
+  return buf;
 }
 
 }  // namespace qmnmr::chem

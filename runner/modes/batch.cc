@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "chem/text_lines.h"
 #include "container/signals.h"
 #include "queue/atomic_file.h"
 #include "queue/job_status.h"
@@ -513,32 +514,16 @@ json collect_entries(const fs::path& out_dir) {
 
 namespace {
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 }  // namespace
 
 std::string collect_csv(const json& rows) {
   std::string out = "id,name,state,stage,error,nucleus,index,atom,shift_ppm,uncertainty_ppm\n";
   for (const auto& row : rows) {
-    std::string head = csv_cell(row.value("id", std::string())) + "," +
-                       csv_cell(row.value("name", std::string())) + "," +
-                       csv_cell(row.value("state", std::string())) + "," +
-                       csv_cell(row.value("stage", std::string())) + "," +
-                       csv_cell(row.value("error", std::string())) + ",";
+    std::string head = chem::csv_field(row.value("id", std::string())) + "," +
+                       chem::csv_field(row.value("name", std::string())) + "," +
+                       chem::csv_field(row.value("state", std::string())) + "," +
+                       chem::csv_field(row.value("stage", std::string())) + "," +
+                       chem::csv_field(row.value("error", std::string())) + ",";
     bool any = false;
     for (const auto& [key, nucleus] :
          {std::pair{"h1_shifts", "1H"}, std::pair{"c13_shifts", "13C"}})
@@ -546,8 +531,9 @@ std::string collect_csv(const json& rows) {
         any = true;
         const auto& u = r.value("uncertainty_ppm", json());
         out += head + nucleus + "," + std::to_string(r.value("index", 0)) + "," +
-               csv_cell(r.value("atom", std::string())) + "," +
-               fixed(r.value("shift", 0.0), 4) + "," + (u.is_number() ? fixed(u.get<double>(), 3) : "") +
+               chem::csv_field(r.value("atom", std::string())) + "," +
+               chem::fixed_digits(r.value("shift", 0.0), 4) + "," +
+               (u.is_number() ? chem::fixed_digits(u.get<double>(), 3) : "") +
                "\n";
       }
     if (!any) out += head + ",,,,\n";
@@ -571,7 +557,7 @@ std::string collect_text(const json& rows) {
       if (list.empty()) continue;
       if (!shifts.empty()) shifts += "; ";
       shifts += std::string(nucleus) + ":";
-      for (const auto& r : list) shifts += " " + fixed(r.value("shift", 0.0), 2);
+      for (const auto& r : list) shifts += " " + chem::fixed_digits(r.value("shift", 0.0), 2);
     }
     if (state == "failed" || state == "unreadable") shifts = row.value("error", std::string());
     std::snprintf(line, sizeof line, "%-20s %-12s %-12s ", row.value("id", std::string()).c_str(),

@@ -6,29 +6,13 @@
 #include "chem/nmredata.h"
 #include "chem/spectrum_svg.h"
 #include "chem/symmetry.h"
+#include "chem/text_lines.h"
 #include "queue/atomic_file.h"
 #include "runner/pipeline/stage_context.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string format_ppm(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-}  // namespace
 
 void stage_report(StageContext& ctx) {
   auto out = ctx.paths.output();
@@ -81,11 +65,11 @@ void stage_report(StageContext& ctx) {
   for (const auto& [key, nucleus] : {std::pair{"h1_shifts", "1H"}, std::pair{"c13_shifts", "13C"}})
     for (const auto& r : results.at(key))
       csv += std::string(nucleus) + "," + std::to_string(r.at("index").get<int>()) + "," +
-             csv_field(r.at("atom").get<std::string>()) + "," +
-             format_ppm(r.at("shielding").get<double>(), 4) + "," +
-             format_ppm(r.at("shift").get<double>(), 4) + "," +
+             chem::csv_field(r.at("atom").get<std::string>()) + "," +
+             chem::fixed_digits(r.at("shielding").get<double>(), 4) + "," +
+             chem::fixed_digits(r.at("shift").get<double>(), 4) + "," +
              (r.at("uncertainty_ppm").is_number()
-                  ? format_ppm(r.at("uncertainty_ppm").get<double>(), 3)
+                  ? chem::fixed_digits(r.at("uncertainty_ppm").get<double>(), 3)
                   : std::string()) +
              "\n";
   queue::write_file_atomic(out / "shifts.csv", csv);

@@ -25,7 +25,7 @@ TEST(ForcedFailure, DroppedConformerIsNamedWithItsWeightAndTheJobCompletes) {
   TempDir tmp("forced-failure");
   const auto job = tmp.path() / "job";
   const std::vector<std::string> args{"run", "--smiles", "C[C@@H](O)CC", "--preset", "test",
-                                      "--conformers", "rdkit", "--max-conformers", "3",
+                                      "--conformers", "rdkit", "--max-conformers", "2",
                                       "--solvent", "chcl3", "--out", job.string()};
   auto first = run_qmnmr(args, tmp.path());
   ASSERT_EQ(first.exit_code, 0) << explain(first);
