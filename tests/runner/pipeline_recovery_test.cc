@@ -142,6 +142,41 @@ TEST(PipelineRecovery, ScfFailureIsRetriedWithDampingAndALevelShift) {
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
 }
 
+TEST(PipelineRecovery, MemoryFailureIsRetriedWithFewerRanksAndMoreMemoryEach) {
+  Harness h(/*ranks=*/2);
+  h.add_conformer(1, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/out_of_memory_ethanol.out", 255),
+                                 captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  EXPECT_EQ(h.tools.calls[0].ranks, 2);
+  EXPECT_EQ(h.tools.calls[1].ranks, 1);
+  EXPECT_NE(h.tools.calls[0].input_text.find("memory total 400 mb"), std::string::npos);
+  EXPECT_NE(h.tools.calls[1].input_text.find("memory total 800 mb"), std::string::npos)
+      << "the same total memory on half the ranks";
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineRecovery, ScratchFailureFailsTheJobWithNwchemsLineTheFixAndTheLog) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/scratch_inaccessible_water.out", 255)});
+  try {
+    stage_dft_opt(h.ctx);
+    FAIL() << "a scratch failure must fail the job";
+  } catch (const ToolError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("[scratch_inaccessible]"), std::string::npos) << m;
+    EXPECT_NE(m.find("nwchem: \""), std::string::npos) << m;
+    EXPECT_NE(m.find("scratch"), std::string::npos) << m;
+    EXPECT_NE(m.find("log: " + (h.paths.logs() / "nwchem_opt_conf_001.out").string()),
+              std::string::npos)
+        << m;
+  }
+  EXPECT_EQ(h.tools.calls.size(), 1u) << "no retry and no second conformer";
+}
+
 TEST(PipelineRecovery, ResumeDoesNotRepeatAFinalFailureButRetriesAKilledRun) {
   Harness h;
   h.add_conformer(1, ConformerState::selected);
