@@ -137,8 +137,14 @@ std::string write_nwchem_input(const NwchemInput& in) {
   if (in.task == NwchemTask::shielding) out += "  direct\n";
   out += "end\n\n";
   if (in.task == NwchemTask::optimize) {
-    if (in.max_opt_steps)
-      out += "driver\n  maxiter " + std::to_string(std::max(1, *in.max_opt_steps)) + "\nend\n\n";
+    if (in.max_opt_steps || !in.opt_convergence.empty()) {
+      out += "driver\n";
+      if (!in.opt_convergence.empty())
+        out += "  " + checked_token(in.opt_convergence, "optimiser convergence", "") + "\n";
+      if (in.max_opt_steps)
+        out += "  maxiter " + std::to_string(std::max(1, *in.max_opt_steps)) + "\n";
+      out += "end\n\n";
+    }
     out += "task dft optimize\n";
   } else {
     out += "property\n  shielding\nend\n\ntask dft property\n";

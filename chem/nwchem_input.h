@@ -32,6 +32,7 @@ struct NwchemInput {
   std::filesystem::path permanent_dir;    // likewise
   NwchemTask task = NwchemTask::optimize;
   std::optional<int> max_opt_steps;       // driver maxiter (optimize only)
+  std::string opt_convergence;            // driver criteria keyword ("loose"); empty = default
   std::optional<int> max_scf_iterations;  // dft iterations
   // A retry after the SCF did not converge: more iterations, damping and a
   // level shift (slower, but it converges where plain DIIS oscillates).

@@ -8,12 +8,15 @@
 
 namespace qmnmr::chem {
 
-// One DFT level: functional, basis (NWChem library name) and the XC
-// integration grid (empty = NWChem's default, "medium").
+// One DFT level: functional, basis (NWChem library name), the XC
+// integration grid (empty = NWChem's default, "medium") and, for the
+// geometry level, the optimiser's convergence criteria (empty = NWChem's
+// default; "loose" for the test preset only).
 struct Level {
   std::string_view functional;
   std::string_view basis;
   std::string_view grid;
+  std::string_view opt_convergence = {};
 };
 
 struct Preset {

@@ -60,6 +60,7 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
     // Measured (scripts/bench-optimiser): NWChem's redundant internal coordinates
     // converge in fewer steps than Cartesians from force-field geometries.
     in.internal_coordinates = true;
+    in.opt_convergence = std::string(level.opt_convergence);
   }
   fs::create_directories(in.scratch_dir);
   fs::create_directories(in.permanent_dir);

@@ -15,7 +15,8 @@ namespace {
 
 std::string level_key(const chem::Level& level) {
   return std::string(level.functional) + "/" + std::string(level.basis) +
-         "/grid=" + (level.grid.empty() ? std::string("default") : std::string(level.grid));
+         "/grid=" + (level.grid.empty() ? std::string("default") : std::string(level.grid)) +
+         (level.opt_convergence.empty() ? std::string() : "/opt=" + std::string(level.opt_convergence));
 }
 
 }  // namespace

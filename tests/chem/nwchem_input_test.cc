@@ -57,6 +57,23 @@ TEST(NwchemInput, OptimizationDeck) {
   EXPECT_THAT(text, HasSubstr("  O    0.0000000000    0.0000000000    0.1000000000\n"));
 }
 
+TEST(NwchemInput, InternalCoordinatesLooseCriteriaAndScfRescue) {
+  NwchemInput in = water(NwchemTask::optimize);
+  in.max_opt_steps = optimisation_step_budget(in.geometry.atoms.size());
+  in.internal_coordinates = true;
+  in.opt_convergence = "loose";
+  in.scf_rescue = true;
+  std::string text = write_nwchem_input(in);
+  EXPECT_THAT(text, HasSubstr("geometry units angstrom autoz noautosym\n"));
+  EXPECT_THAT(text, HasSubstr("driver\n  loose\n  maxiter 60\nend\n"));
+  EXPECT_THAT(text, HasSubstr("  iterations 300\n  convergence damp 40 ncydp 40 lshift 0.5\n"));
+  // The budget grows with the molecule beyond the floor of 60.
+  EXPECT_EQ(optimisation_step_budget(3), 60);
+  EXPECT_EQ(optimisation_step_budget(40), 120);
+  in.opt_convergence = "loose\ntask shell rm";
+  EXPECT_THROW(write_nwchem_input(in), ChemError);
+}
+
 TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {
   NwchemInput in = water(NwchemTask::shielding);
   in.solvent = &find_solvent("vacuum");
