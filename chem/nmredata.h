@@ -23,7 +23,7 @@ struct NmredataInput {
   double larmor_1h_mhz = 400.0;  // nominal field of the predicted spectra
   std::vector<AtomShift> h1;
   std::vector<AtomShift> c13;
-  std::vector<int> symmetry_classes;  // per atom, 0-based (symmetry_classes()); empty = none
+  std::vector<int> symmetry_classes;  // per atom, 0-based (nmr_equivalence_classes()); empty = none
 };
 
 // The SDF text. Throws ChemError when the geometry does not match the

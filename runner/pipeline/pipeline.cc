@@ -98,27 +98,34 @@ std::string last_finished_stage(const JobPaths& paths) {
 
 namespace {
 
-// With --stereoisomers all, the stereoisomers to compute when the input
-// leaves more than one (else empty: the job is one molecule).
-std::vector<std::string> ambiguous_stereoisomers(const chem::MoleculeInput& input,
-                                                 const chem::Preset& preset) {
+// The job's molecule and, with --stereoisomers all when the input leaves more
+// than one, the stereoisomers to compute (then the molecule is as given).
+// Each form of the molecule is loaded once.
+struct ResolvedMolecule {
+  chem::Molecule molecule;
+  std::vector<std::string> isomers;
+};
+
+ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
+                                  bool all_stereoisomers) {
   try {
-    load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse);
-    return {};
+    return {load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse), {}};
   } catch (const chem::ChemError&) {
-    // Ambiguous stereo, or another problem, which the second load reports.
-    auto isomers = stereoisomers_to_run(load_molecule_for(input, preset, chem::StereoPolicy::keep));
-    return isomers.size() > 1 ? isomers : std::vector<std::string>{};
+    if (!all_stereoisomers) throw;
+    // Ambiguous stereo, or another problem, which this load reports.
+    auto as_given = load_molecule_for(input, preset, chem::StereoPolicy::keep);
+    auto isomers = stereoisomers_to_run(as_given);
+    if (isomers.size() <= 1) throw;  // not a stereo ambiguity: the first error stands
+    return {std::move(as_given), std::move(isomers)};
   }
 }
 
 }  // namespace
 
 chem::Molecule load_request_molecule(const JobRequest& request) {
-  const auto& preset = chem::find_preset(request.preset);
-  if (request.stereoisomers == "all" && !ambiguous_stereoisomers(request.molecule, preset).empty())
-    return load_molecule_for(request.molecule, preset, chem::StereoPolicy::keep);
-  return load_molecule_for(request.molecule, preset, chem::StereoPolicy::fix_enantiomer_or_refuse);
+  return resolve_molecule(request.molecule, chem::find_preset(request.preset),
+                          request.stereoisomers == "all")
+      .molecule;
 }
 
 std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
@@ -144,13 +151,12 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
   try {
     paths.create();
     const JobSpec spec = resolve_job(request);  // the one place names become types
-    if (spec.stereoisomers == StereoisomerMode::all)
-      if (auto isomers = ambiguous_stereoisomers(spec.molecule, *spec.preset); !isomers.empty())
-        return run_stereoisomers(request, isomers, paths, status, tools, cache_dir, hooks);
-    StageContext ctx{spec,      paths, status, tools, fs::absolute(cache_dir),
-                     load_molecule_for(spec.molecule, *spec.preset,
-                                       chem::StereoPolicy::fix_enantiomer_or_refuse),
-                     {}, log};
+    auto resolved = resolve_molecule(spec.molecule, *spec.preset,
+                                     spec.stereoisomers == StereoisomerMode::all);
+    if (!resolved.isomers.empty())
+      return run_stereoisomers(request, resolved.isomers, paths, status, tools, cache_dir, hooks);
+    StageContext ctx{spec,  paths, status, tools, fs::absolute(cache_dir),
+                     std::move(resolved.molecule), {}, log};
     status.doc()["resource_plan"] = tools.context().plan.to_json();
     if (!ctx.solvent().note.empty()) ctx.ensemble.warn(std::string(ctx.solvent().note));
 

@@ -84,9 +84,6 @@ class ToolRunner {
   // Where the next runs' logs go (each stereoisomer of a job has its own logs/).
   virtual void set_logs_dir(const std::filesystem::path& logs_dir) = 0;
 
-  // Ranks NWChem runs get by default (the plan, reduced by the /dev/shm check).
-  virtual int nwchem_ranks() const = 0;
-
   // The environment xTB and CREST need: threads from the plan, OMP_STACKSIZE.
   std::map<std::string, std::string> openmp_environment() const;
   // The job's log (the context's, else spdlog's default).
@@ -106,7 +103,6 @@ class ProcessToolRunner final : public ToolRunner {
   void set_logs_dir(const std::filesystem::path& logs_dir) override {
     context_.logs_dir = logs_dir;
   }
-  int nwchem_ranks() const override { return ranks_; }
 
  private:
   ToolContext context_;

@@ -48,7 +48,6 @@ class FakeToolRunner final : public runner::ToolRunner {
   void set_logs_dir(const std::filesystem::path& logs_dir) override {
     context_.logs_dir = logs_dir;
   }
-  int nwchem_ranks() const override { return context_.plan.ranks; }
 
   std::vector<FakeCall> calls;
 
