@@ -6,7 +6,8 @@
 // with bromine on a ring, a cation, a bridged ring - and the two stereo
 // refusals. Each completes with a shift for every H and C and a
 // Boltzmann-weighted ensemble, or fails with the documented message. The whole
-// suite is scripts/real-molecules.
+// suite is scripts/real-molecules. Every job runs with one NWChem rank so that
+// ctest runs two of these tests side by side (tests/CMakeLists.txt).
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +46,7 @@ TEST_P(RealMolecule, CompletesOrIsRefusedAsDocumented) {
   TempDir tmp("real-" + row.name);
   auto r = run_qmnmr({"run", "--smiles", row.smiles, "--name", row.name, "--preset", "test",
                       "--conformers", "rdkit", "--max-conformers", "1", "--solvent", "chcl3",
+                      "--ranks", "1",
                       "--out", (tmp.path() / "job").string()},
                      tmp.path());
   if (row.expect.rfind("refused:", 0) == 0) {
