@@ -105,4 +105,17 @@ std::vector<std::string> elements_missing_from_basis(const std::filesystem::path
   return {missing.begin(), missing.end()};
 }
 
+BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
+                         const std::vector<std::string>& symbols) {
+  BasisChoice choice{std::string(basis), {}, {}};
+  auto missing = elements_missing_from_basis(library_dir, basis, symbols);
+  if (missing.empty()) return choice;
+  const std::set<std::string> heavy = elements_in_basis(library_dir, kHeavyElementBasis);
+  for (const auto& element : missing) {
+    if (heavy.count(element)) choice.fallback[element] = std::string(kHeavyElementBasis);
+    else choice.uncovered.push_back(element);
+  }
+  return choice;
+}
+
 }  // namespace qmnmr::chem

@@ -4,6 +4,7 @@
 // reject a molecule before NWChem fails on it.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,5 +30,23 @@ std::set<std::string> elements_in_basis(const std::filesystem::path& library_dir
 std::vector<std::string> elements_missing_from_basis(const std::filesystem::path& library_dir,
                                                      std::string_view basis,
                                                      const std::vector<std::string>& symbols);
+
+// The basis an element gets where a level's own basis lacks it: 6-311G*
+// (all-electron; H-Ca, Ga-Kr and I in NWChem's library). The production
+// shielding basis 6-311+G(2d,p) stops at Ca and 6-31G* at Kr, so a bromide or an
+// iodide would otherwise be refused; the light atoms keep the level's basis,
+// which carries the shifts of H and C.
+inline constexpr std::string_view kHeavyElementBasis = "6-311G*";
+
+// The basis of each element of a level for one molecule: the level's basis,
+// except `fallback` (element -> kHeavyElementBasis) for the elements it lacks.
+// `uncovered`: elements neither basis has (the molecule cannot run).
+struct BasisChoice {
+  std::string basis;
+  std::map<std::string, std::string> fallback;
+  std::vector<std::string> uncovered;
+};
+BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
+                         const std::vector<std::string>& symbols);
 
 }  // namespace qmnmr::chem

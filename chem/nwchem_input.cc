@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "chem/error.h"
@@ -89,6 +90,7 @@ std::string write_nwchem_input(const NwchemInput& in) {
     throw ChemError("multiplicity " + std::to_string(in.multiplicity) + " must be 1 or more");
 
   std::string geometry_lines;
+  std::set<std::string> elements;
   long electrons = -static_cast<long>(in.charge);
   for (size_t i = 0; i < in.geometry.atoms.size(); ++i) {
     const Atom& a = in.geometry.atoms[i];
@@ -99,6 +101,7 @@ std::string write_nwchem_input(const NwchemInput& in) {
     if (!std::isfinite(a.x) || !std::isfinite(a.y) || !std::isfinite(a.z))
       throw ChemError("atom " + std::to_string(i + 1) + " has a non-finite coordinate");
     electrons += atomic_number(symbol);
+    elements.insert(symbol);
     geometry_lines += "  " + symbol + format_coord(a.x) + format_coord(a.y) + format_coord(a.z) +
                       "\n";
   }
@@ -119,7 +122,19 @@ std::string write_nwchem_input(const NwchemInput& in) {
   out += std::string("geometry units angstrom ") +
          (in.internal_coordinates ? "autoz" : "noautoz") + " noautosym\n" + geometry_lines +
          "end\n\n";
-  out += "basis spherical\n  * library " + basis + "\nend\n\n";
+  // Elements the level's basis lacks get their own (`except` keeps the
+  // wildcard from looking them up in it).
+  std::string except, element_lines;
+  for (const auto& [element, element_basis] : in.element_basis) {
+    const std::string symbol = canonical_symbol(element);
+    if (symbol.empty()) throw ChemError("basis for unknown element symbol '" + element + "'");
+    if (!elements.count(symbol)) continue;
+    except += " " + symbol;
+    element_lines += "  " + symbol + " library " +
+                     checked_token(element_basis, "basis of " + symbol, "+*(),") + "\n";
+  }
+  out += "basis spherical\n  * library " + basis + (except.empty() ? "" : " except" + except) +
+         "\n" + element_lines + "end\n\n";
   if (in.solvent != nullptr && !in.solvent->is_vacuum()) {
     const std::string cosmo = checked_token(in.solvent->cosmo_name, "cosmo solvent", "");
     out += "cosmo\n  do_gasphase False\n  solvent " + cosmo + "\nend\n\n";

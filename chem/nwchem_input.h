@@ -4,6 +4,7 @@
 // and a stray newline in a title would be a new directive.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct NwchemInput {
   int multiplicity = 1;
   std::string functional = "b3lyp";
   std::string basis;                      // NWChem library name, e.g. "6-31G*"
+  // Elements `basis` lacks -> the library basis they get instead (chem::
+  // choose_basis); entries for elements absent from the geometry are ignored.
+  std::map<std::string, std::string> element_basis;
   std::string grid;                       // XC grid keyword; empty = NWChem default
   const Solvent* solvent = nullptr;       // nullptr or vacuum: no COSMO block
   int memory_mb = 0;                      // `memory total` per rank, from the resource plan

@@ -48,6 +48,8 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
       task == chem::NwchemTask::optimize ? ctx.preset().geometry : ctx.preset().shielding;
   in.functional = std::string(level.functional);
   in.basis = std::string(level.basis);
+  in.element_basis = (task == chem::NwchemTask::optimize ? ctx.geometry_basis : ctx.shielding_basis)
+                         .fallback;
   in.grid = std::string(level.grid);
   in.solvent = &ctx.solvent();
   in.memory_mb = ctx.tools.context().plan.nwchem_memory_mb_per_rank;

@@ -42,10 +42,19 @@ fs::path done_record(const JobPaths& paths, std::string_view stage) {
   return paths.scratch() / std::string(stage) / "done.json";
 }
 
+// Elements a level can run: its basis, or the heavy-element fallback.
+std::set<std::string> runnable_elements(const fs::path& dir, std::string_view basis,
+                                        const std::set<std::string>& heavy) {
+  auto out = chem::elements_in_basis(dir, basis);
+  out.insert(heavy.begin(), heavy.end());
+  return out;
+}
+
 std::set<std::string> allowed_elements(const chem::Preset& preset) {
   auto dir = chem::default_basis_library_dir();
-  auto geo = chem::elements_in_basis(dir, preset.geometry.basis);
-  auto shield = chem::elements_in_basis(dir, preset.shielding.basis);
+  auto heavy = chem::elements_in_basis(dir, chem::kHeavyElementBasis);
+  auto geo = runnable_elements(dir, preset.geometry.basis, heavy);
+  auto shield = runnable_elements(dir, preset.shielding.basis, heavy);
   std::set<std::string> both;
   std::set_intersection(geo.begin(), geo.end(), shield.begin(), shield.end(),
                         std::inserter(both, both.begin()));
@@ -57,11 +66,34 @@ chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::P
   chem::LoadOptions options;
   options.stereo = stereo;
   options.allowed_elements = allowed_elements(preset);
-  options.basis_description = preset.geometry.basis == preset.shielding.basis
-                                  ? std::string(preset.geometry.basis)
-                                  : std::string(preset.geometry.basis) + " and " +
-                                        std::string(preset.shielding.basis);
+  options.basis_description = (preset.geometry.basis == preset.shielding.basis
+                                   ? std::string(preset.geometry.basis)
+                                   : std::string(preset.geometry.basis) + " and " +
+                                         std::string(preset.shielding.basis)) +
+                              " (or " + std::string(chem::kHeavyElementBasis) +
+                              " for the elements they lack)";
   return chem::load_molecule(input, options);
+}
+
+// Resolves once which basis each element of the molecule gets at each level,
+// and says so when an element is not on the level's own basis.
+void choose_bases(StageContext& ctx) {
+  auto dir = chem::default_basis_library_dir();
+  ctx.geometry_basis = chem::choose_basis(dir, ctx.preset().geometry.basis, ctx.molecule.symbols);
+  ctx.shielding_basis =
+      chem::choose_basis(dir, ctx.preset().shielding.basis, ctx.molecule.symbols);
+  for (const auto* choice : {&ctx.geometry_basis, &ctx.shielding_basis}) {
+    if (choice->fallback.empty()) continue;
+    if (choice == &ctx.shielding_basis && ctx.shielding_basis.basis == ctx.geometry_basis.basis)
+      continue;  // said once
+    std::string elements;
+    for (const auto& [element, basis] : choice->fallback)
+      elements += (elements.empty() ? "" : ", ") + element;
+    ctx.ensemble.warn(choice->basis + " has no basis for " + elements + " in NWChem's library; " +
+                      (choice->fallback.size() > 1 ? "they get " : "it gets ") +
+                      std::string(chem::kHeavyElementBasis) + " and every other atom keeps " +
+                      choice->basis);
+  }
 }
 
 }  // namespace
@@ -156,7 +188,8 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
     if (!resolved.isomers.empty())
       return run_stereoisomers(request, resolved.isomers, paths, status, tools, cache_dir, hooks);
     StageContext ctx{spec,  paths, status, tools, fs::absolute(cache_dir),
-                     std::move(resolved.molecule), {}, log};
+                     std::move(resolved.molecule), {}, log, {}, {}};
+    choose_bases(ctx);
     status.doc()["resource_plan"] = tools.context().plan.to_json();
     if (!ctx.solvent().note.empty()) ctx.ensemble.warn(std::string(ctx.solvent().note));
 

@@ -11,6 +11,7 @@
 
 #include <spdlog/logger.h>
 
+#include "chem/basis_library.h"
 #include "chem/molecule.h"
 #include "runner/pipeline/ensemble.h"
 #include "runner/pipeline/job_paths.h"
@@ -29,6 +30,8 @@ struct StageContext {
   chem::Molecule molecule;
   Ensemble ensemble;
   std::shared_ptr<spdlog::logger> log;
+  chem::BasisChoice geometry_basis;   // per element, for the molecule (chem::choose_basis)
+  chem::BasisChoice shielding_basis;
 
   const chem::Preset& preset() const { return *spec.preset; }
   const chem::Solvent& solvent() const { return *spec.solvent; }

@@ -41,6 +41,8 @@ void stage_report(StageContext& ctx) {
               {"functional", std::string(ctx.preset().shielding.functional)},
               {"geometry_basis", std::string(ctx.preset().geometry.basis)},
               {"shielding_basis", std::string(ctx.preset().shielding.basis)},
+              {"geometry_basis_by_element", ctx.geometry_basis.fallback},
+              {"shielding_basis_by_element", ctx.shielding_basis.fallback},
               {"geometry_level", level_label(ctx.preset().geometry)},
               {"shielding_level", level_label(ctx.preset().shielding)},
               {"solvent", std::string(ctx.solvent().key)},

@@ -76,5 +76,20 @@ TEST(BasisLibrary, DefaultDirHonoursEnv) {
   if (old) setenv("NWCHEM_BASIS_LIBRARY", saved.c_str(), 1);
 }
 
+TEST(BasisLibrary, HeavyElementsFallBackToTheHeavyElementBasis) {
+  auto dir = library();
+  auto production = choose_basis(dir, "6-311+G(2d,p)", {"C", "H", "Br", "I", "Br"});
+  EXPECT_EQ(production.basis, "6-311+G(2d,p)");
+  EXPECT_EQ(production.fallback, (std::map<std::string, std::string>{{"Br", "6-311G*"},
+                                                                     {"I", "6-311G*"}}));
+  EXPECT_TRUE(production.uncovered.empty());
+  auto geometry = choose_basis(dir, "6-31G*", {"C", "Br", "I"});  // 6-31G* stops at Kr
+  EXPECT_EQ(geometry.fallback, (std::map<std::string, std::string>{{"I", "6-311G*"}}));
+  EXPECT_TRUE(choose_basis(dir, "6-31G*", {"C", "H", "O"}).fallback.empty());
+  auto tin = choose_basis(dir, "6-311+G(2d,p)", {"C", "Sn"});  // in neither
+  EXPECT_EQ(tin.uncovered, std::vector<std::string>{"Sn"});
+  EXPECT_TRUE(tin.fallback.empty());
+}
+
 }  // namespace
 }  // namespace qmnmr::chem

@@ -88,6 +88,22 @@ TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {
   EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft property"});
 }
 
+TEST(NwchemInput, ElementsTheBasisLacksGetTheirOwn) {
+  NwchemInput in = water(NwchemTask::shielding);
+  in.geometry = parse_xyz("3\n\nC 0 0 0\nBr 0 0 1.9\nI 0 1.9 0\n");
+  in.basis = "6-311+G(2d,p)";
+  // Xe is not in the geometry (a TMS run shares the job's choice): no line.
+  in.element_basis = {{"Br", "6-311G*"}, {"I", "6-311G*"}, {"Xe", "6-311G*"}};
+  std::string text = write_nwchem_input(in);
+  EXPECT_THAT(text, HasSubstr("basis spherical\n  * library 6-311+G(2d,p) except Br I\n"
+                              "  Br library 6-311G*\n  I library 6-311G*\nend\n"));
+  EXPECT_THAT(text, Not(HasSubstr("Xe")));
+  in.element_basis = {{"Br", "6-311G*\ntask shell rm"}};
+  EXPECT_THROW(write_nwchem_input(in), ChemError);
+  in.element_basis = {{"Qq", "6-311G*"}};
+  EXPECT_THROW(write_nwchem_input(in), ChemError);
+}
+
 TEST(NwchemInput, HostileTitleCannotInjectDirectives) {
   NwchemInput in = water(NwchemTask::optimize);
   in.title = "x\ntask shell rm -rf /\n\"; task shell echo hi # \\";

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "chem/basis_library.h"
 #include "chem/nwchem_input.h"
 #include "chem/nwchem_output.h"
 #include "chem/presets.h"
@@ -86,6 +87,39 @@ TEST(NwchemIntegration, WaterOptimizeThenShieldingTestPreset) {
   RecordProperty("shielding_seconds", std::to_string(secs(t2 - t1).count()));
   std::printf("water test preset, 2 ranks: optimisation %.1f s, shielding %.1f s\n",
               secs(t1 - t0).count(), secs(t2 - t1).count());
+  std::filesystem::remove_all(dir);
+}
+
+// A bromide with a level basis that lacks bromine (4-31G, small; the production
+// shielding basis 6-311+G(2d,p) lacks it too): bromine gets the heavy-element
+// basis through `except`, H and C keep the level's basis.
+TEST(NwchemIntegration, BromomethaneShieldingWithHeavyElementBasis) {
+  if (!testing::on_path("nwchem") || !testing::on_path("mpirun"))
+    GTEST_FAIL() << "nwchem and mpirun must be installed";
+  auto dir = fresh_dir("nwchem-br");
+  NwchemInput in;
+  in.title = "bromomethane";
+  in.geometry = parse_xyz(
+      "5\n\nC 0 0 0\nBr 0 0 1.95\nH 1.03 0 -0.36\nH -0.515 0.892 -0.36\nH -0.515 -0.892 "
+      "-0.36\n");
+  in.basis = "4-31G";
+  auto choice = choose_basis(default_basis_library_dir(), in.basis, {"C", "Br", "H"});
+  ASSERT_EQ(choice.fallback.count("Br"), 1u);
+  in.element_basis = choice.fallback;
+  in.grid = "xcoarse";  // speed; the basis is what is under test
+  in.memory_mb = 300;
+  in.task = NwchemTask::shielding;
+  in.scratch_dir = dir / "scratch";
+  in.permanent_dir = dir / "perm";
+  NwchemOutput nmr = run_nwchem(in, dir);
+  ASSERT_TRUE(nmr.ok()) << nmr.error.value_or("");
+  ASSERT_EQ(nmr.shieldings.size(), 5u);
+  EXPECT_NEAR(nmr.shieldings[2].isotropic, nmr.shieldings[3].isotropic, 0.05);
+  EXPECT_GT(nmr.shieldings[0].isotropic, 100.0);  // C
+  EXPECT_LT(nmr.shieldings[0].isotropic, 220.0);
+  const std::string log = queue::read_file(dir / "out.log");
+  EXPECT_NE(log.find("Br                         6-311G*"), std::string::npos);
+  EXPECT_NE(log.find("C                           4-31G"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

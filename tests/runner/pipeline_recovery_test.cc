@@ -53,7 +53,7 @@ struct Harness {
         status(paths.status(), json::object()),
         tools(fake_context(paths.logs(), ranks)),
         ctx{spec, paths, status, tools, tmp.path() / "reference",
-            testing::molecule_from_smiles("O"), {}, spdlog::default_logger()} {
+            testing::molecule_from_smiles("O"), {}, spdlog::default_logger(), {}, {}} {
     paths.create();
   }
   Conformer& add_conformer(int id, ConformerState state) {
@@ -79,6 +79,25 @@ chem::Geometry geometry_in(const std::string& input_text) {
   auto end = input_text.find("end\n", start);
   std::string xyz = "3\n\n" + input_text.substr(start + 10, end - start - 10);
   return chem::parse_xyz(xyz);
+}
+
+// The basis chosen once per level reaches each NWChem input, for the elements
+// the geometry holds (the TMS reference has no bromine).
+TEST(PipelineRecovery, HeavyElementBasisReachesTheInputsOfItsLevel) {
+  Harness h;
+  auto bromomethane = testing::molecule_from_smiles("CBr");
+  h.ctx.geometry_basis = chem::choose_basis(chem::default_basis_library_dir(), "6-31G*",
+                                            bromomethane.symbols);
+  h.ctx.shielding_basis = chem::choose_basis(chem::default_basis_library_dir(), "6-311+G(2d,p)",
+                                             bromomethane.symbols);
+  auto dir = h.tmp.path() / "in";
+  auto shielding = nwchem_input_for(h.ctx, bromomethane, bromomethane.geometry,
+                                    chem::NwchemTask::shielding, dir);
+  EXPECT_EQ(shielding.element_basis, (std::map<std::string, std::string>{{"Br", "6-311G*"}}));
+  EXPECT_NE(chem::write_nwchem_input(shielding).find("Br library 6-311G*"), std::string::npos);
+  auto opt = nwchem_input_for(h.ctx, bromomethane, bromomethane.geometry,
+                              chem::NwchemTask::optimize, dir);
+  EXPECT_TRUE(opt.element_basis.empty());  // 6-31G* has bromine
 }
 
 TEST(PipelineRecovery, OptimisationOutOfStepsContinuesFromItsLastGeometry) {
