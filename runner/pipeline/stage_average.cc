@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "chem/ensemble.h"
+#include "chem/heavy_atom_effect.h"
 #include "chem/shift_conversion.h"
 #include "chem/symmetry.h"
 #include "runner/pipeline/dropped_weight.h"
@@ -75,6 +76,16 @@ void stage_average(StageContext& ctx) {
     for (int a : group) sum += sigma[a];
     for (int a : group) sigma[a] = sum / static_cast<double>(group.size());
   }
+  // Shifts the non-relativistic shieldings get wrong are flagged, not corrected.
+  const auto caveats = chem::heavy_atom_caveats(ctx.molecule);
+  if (!caveats.empty()) {
+    std::string atoms;
+    for (const auto& [i, text] : caveats)
+      atoms += (atoms.empty() ? "" : ", ") + ctx.molecule.symbols[i] + std::to_string(i + 1);
+    ctx.ensemble.warn("the shifts of " + atoms + " (bonded to Br, I or a heavier atom) leave out " +
+                      "the heavy atom's spin-orbit shift and are too far downfield; each has a " +
+                      "caveat in results.json");
+  }
   std::optional<std::map<std::string, double>> tms;
   json results{{"h1_shifts", json::array()}, {"c13_shifts", json::array()}};
   json methods = json::object();
@@ -97,6 +108,8 @@ void stage_average(StageContext& ctx) {
                {"shift", conversion.shift(sigma[i])},
                {"equivalence_class", classes[i]}};
       row["uncertainty_ppm"] = conversion.mae ? json(*conversion.mae) : json();
+      if (auto it = caveats.find(static_cast<int>(i)); it != caveats.end())
+        row["caveat"] = it->second;
       list.push_back(row);
     }
   }
