@@ -275,9 +275,10 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   // Size limit.
   if (m.heavy_atom_count() > static_cast<size_t>(options.max_heavy_atoms))
     throw ChemError("the molecule has " + std::to_string(m.heavy_atom_count()) +
-                    " heavy atoms, more than the limit of " +
+                    " heavy atoms, more than qmnmr's limit of " +
                     std::to_string(options.max_heavy_atoms) +
-                    "; raise the limit (max heavy atoms) if the machine can afford it");
+                    " (DFT shieldings at this size take days a conformer); compute a smaller "
+                    "model of the part whose shifts you need");
 
   // Charge.
   if (charge_from_input) {

@@ -31,7 +31,9 @@ struct MoleculeInput {
 struct LoadOptions {
   std::set<std::string> allowed_elements;  // canonical symbols; empty = any element
   std::string basis_description;           // names the basis in errors, e.g. "6-31G*"
-  int max_heavy_atoms = 30;
+  // Chemists bring 15-40 heavy atoms; far beyond that DFT shieldings of an
+  // ensemble take days a conformer.
+  int max_heavy_atoms = 100;
   int seed = 42;  // ETKDG seed of the starting geometry
   // Unspecified stereo in SMILES or 2D SDF input, decided before embedding.
   // XYZ and 3D SDF input take their stereo from the coordinates.
