@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "chem/ensemble.h"
+#include "chem/exchangeable_protons.h"
 #include "chem/heavy_atom_effect.h"
 #include "chem/shift_conversion.h"
 #include "chem/symmetry.h"
@@ -76,8 +77,9 @@ void stage_average(StageContext& ctx) {
     for (int a : group) sum += sigma[a];
     for (int a : group) sigma[a] = sum / static_cast<double>(group.size());
   }
-  // Shifts the non-relativistic shieldings get wrong are flagged, not corrected.
-  const auto caveats = chem::heavy_atom_caveats(ctx.molecule);
+  // Shifts the non-relativistic shieldings get wrong are flagged, not corrected;
+  // so are exchangeable protons (no one-molecule calculation can place them).
+  auto caveats = chem::heavy_atom_caveats(ctx.molecule);
   if (!caveats.empty()) {
     std::string atoms;
     for (const auto& [i, text] : caveats)
@@ -86,6 +88,7 @@ void stage_average(StageContext& ctx) {
                       "the heavy atom's spin-orbit shift and are too far downfield; each has a " +
                       "caveat in results.json");
   }
+  caveats.merge(chem::exchangeable_proton_caveats(ctx.molecule));
   std::optional<std::map<std::string, double>> tms;
   json results{{"h1_shifts", json::array()}, {"c13_shifts", json::array()}};
   json methods = json::object();

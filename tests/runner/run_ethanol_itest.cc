@@ -88,6 +88,13 @@ TEST(RunEthanol, RdkitConformersThroughXtbAndNwchemAverageEquivalentHydrogens) {
   // Methyl below methylene, as in every spectrum of ethanol.
   EXPECT_LT(shift_of(h1, methyl[0]), shift_of(h1, methylene[0]));
   EXPECT_NE(c13[0].at("shift"), c13[1].at("shift"));
+  // Only the OH proton carries the exchangeable-proton caveat.
+  for (const auto& row : h1) {
+    bool on_carbon = false;
+    for (int h : methyl) on_carbon |= row.at("index").get<int>() == h;
+    for (int h : methylene) on_carbon |= row.at("index").get<int>() == h;
+    EXPECT_EQ(row.contains("caveat"), !on_carbon) << row.dump();
+  }
 
   auto csv = slurp(job / "output" / "shifts.csv");
   EXPECT_EQ(lines_with(csv, "1H,").size(), 6u);
