@@ -18,6 +18,7 @@
 
 #include "chem/bond_orders.h"
 #include "chem/error.h"
+#include "chem/fragments.h"
 #include "chem/force_field.h"
 #include "chem/topology.h"
 
@@ -216,6 +217,7 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   std::unique_ptr<RDKit::RWMol> mol;
   bool has_coordinates = false;
   bool charge_from_input = true;  // SMILES/SDF carry formal charges; XYZ does not
+  std::vector<std::string> removed;  // counter-ions and solvents of a salt or solvate
 
   switch (input.format) {
     case MoleculeInput::Format::smiles: {
@@ -223,12 +225,14 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
       if (smiles.empty())
         throw ChemError("empty SMILES: give a molecule, e.g. ethanol is CCO");
       mol = parse_smiles(smiles);
+      removed = keep_one_fragment(mol);
       add_hydrogens(*mol, false);
       break;
     }
     case MoleculeInput::Format::sdf: {
       if (trim(input.text).empty()) throw ChemError("empty SDF/MOL input: the file has no text");
       mol = parse_molblock(input.text);
+      removed = keep_one_fragment(mol);
       has_coordinates = mol->getNumConformers() > 0 && mol->getConformer().is3D();
       if (has_implicit_hydrogens(*mol)) add_hydrogens(*mol, has_coordinates);
       if (has_coordinates) assign_stereo_from_3d(*mol);
@@ -245,6 +249,22 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
       m.bond_orders_known = perceive_bond_orders(*mol, input.charge.value_or(0));
       break;
     }
+  }
+  if (!removed.empty()) {
+    std::string list;
+    for (const auto& r : removed) list += (list.empty() ? "" : ", ") + r;
+    bool neutral_with_nitrogen = formal_charge_sum(*mol) == 0;
+    bool nitrogen = false;
+    for (const auto* atom : mol->atoms()) nitrogen |= atom->getAtomicNum() == 7;
+    neutral_with_nitrogen &= nitrogen;
+    m.input_notes.push_back(
+        "the input is a salt or solvate: removed " + list +
+        " (known counter-ions or solvents) and computed the remaining molecule alone, with its "
+        "own formal charge" +
+        std::string(neutral_with_nitrogen
+                        ? "; if it was measured as a salt (a hydrochloride), write the "
+                          "protonated form, e.g. C[NH3+] for methylamine hydrochloride"
+                        : ""));
   }
   if (mol->getNumAtoms() == 0)
     throw ChemError("the " + format_name(input.format) +

@@ -57,6 +57,9 @@ struct Molecule {
   // What load_molecule decided about stereochemistry, for the job's log and
   // report (e.g. "C7 was unspecified; ... computed as (S)"); empty = nothing.
   std::vector<std::string> stereo_notes;
+  // What load_molecule removed from a salt or solvate (chem/fragments.h), for
+  // the job's warnings; empty when the input was one molecule.
+  std::vector<std::string> input_notes;
 
   size_t atom_count() const { return symbols.size(); }
   size_t heavy_atom_count() const;

@@ -5,7 +5,7 @@ set(_rdkit_components
   FileParsers SmilesParse DistGeomHelpers ForceFieldHelpers MolAlign
   SubstructMatch Descriptors MolTransforms SimDivPickers DataStructs
   ForceField DistGeometry Optimizer Alignment EigenSolvers
-  GraphMol RDGeometryLib RDGeneral RDStreams)
+  MolStandardize GraphMol RDGeometryLib RDGeneral RDStreams)
 set(RDKit_LIBRARIES "")
 foreach(c IN LISTS _rdkit_components)
   find_library(RDKit_${c}_LIBRARY NAMES RDKit${c})

@@ -12,6 +12,10 @@ void stage_prepare(StageContext& ctx) {
   std::filesystem::create_directories(dir);
   queue::write_file_atomic(dir / "start.xyz",
                            chem::to_xyz(ctx.molecule.geometry, ctx.molecule.canonical_smiles));
+  for (const auto& note : ctx.molecule.input_notes) {
+    ctx.log->info("{}", note);
+    ctx.ensemble.warn(note);
+  }
   for (const auto& note : ctx.molecule.stereo_notes) {
     ctx.log->info("{}", note);
     ctx.ensemble.warn(note);
