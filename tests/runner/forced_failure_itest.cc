@@ -26,7 +26,8 @@ TEST(ForcedFailure, DroppedConformerIsNamedWithItsWeightAndTheJobCompletes) {
   const auto job = tmp.path() / "job";
   const std::vector<std::string> args{"run", "--smiles", "C[C@@H](O)CC", "--preset", "test",
                                       "--conformers", "rdkit", "--max-conformers", "2",
-                                      "--solvent", "chcl3", "--out", job.string()};
+                                      "--solvent", "chcl3", "--ranks", "1", "--out",
+                                      job.string()};
   auto first = run_qmnmr(args, tmp.path());
   ASSERT_EQ(first.exit_code, 0) << explain(first);
   auto results = read_json(job / "output/results.json");
