@@ -154,8 +154,17 @@ std::string write_nwchem_input(const NwchemInput& in) {
   if (in.task == NwchemTask::optimize) {
     if (in.max_opt_steps || !in.opt_convergence.empty()) {
       out += "driver\n";
-      if (!in.opt_convergence.empty())
-        out += "  " + checked_token(in.opt_convergence, "optimiser convergence", "") + "\n";
+      // One driver directive per ';'-separated part ("loose", "xmax 0.0072").
+      size_t start = 0;
+      while (start < in.opt_convergence.size()) {
+        size_t end = in.opt_convergence.find(';', start);
+        if (end == std::string::npos) end = in.opt_convergence.size();
+        std::string part = in.opt_convergence.substr(start, end - start);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        out += "  " + checked_token(part, "optimiser convergence", " .") + "\n";
+        start = end + 1;
+      }
       if (in.max_opt_steps)
         out += "  maxiter " + std::to_string(std::max(1, *in.max_opt_steps)) + "\n";
       out += "end\n\n";

@@ -36,7 +36,9 @@ struct NwchemInput {
   std::filesystem::path permanent_dir;    // likewise
   NwchemTask task = NwchemTask::optimize;
   std::optional<int> max_opt_steps;       // driver maxiter (optimize only)
-  std::string opt_convergence;            // driver criteria keyword ("loose"); empty = default
+  // Driver criteria: "loose", or directives separated by ';' ("gmax 0.00045; xmax
+  // 0.0072"), one line each; empty = NWChem's default.
+  std::string opt_convergence;
   std::optional<int> max_scf_iterations;  // dft iterations
   // A retry after the SCF did not converge: more iterations, damping and a
   // level shift (slower, but it converges where plain DIIS oscillates).

@@ -34,6 +34,25 @@ std::string message_for(const std::string& what, const chem::NwchemOutput& out,
   return m;
 }
 
+std::string run_suffix(int attempt) {
+  return attempt == 1 ? "" : "_retry" + std::to_string(attempt - 1);
+}
+
+// The last geometry an earlier, interrupted run of this optimisation reached
+// (its output is in the job's logs; a finished or finally failed one has a
+// record and is not run again), so that a resume does not start over.
+std::optional<chem::Geometry> interrupted_geometry(StageContext& ctx, const std::string& log_name,
+                                                   size_t atoms) {
+  std::optional<chem::Geometry> last;
+  for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
+    auto path = ctx.tools.context().logs_dir / (log_name + run_suffix(attempt) + ".out");
+    if (!fs::exists(path)) continue;
+    auto out = chem::parse_nwchem_output(read_text(path));
+    if (out.final_geometry && out.final_geometry->atoms.size() == atoms) last = out.final_geometry;
+  }
+  return last;
+}
+
 }  // namespace
 
 chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule& molecule,
@@ -77,8 +96,13 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
   std::optional<int> max_ranks;
   int continuations = 0;
   bool scf_rescued = false, fewer_ranks_tried = false;
+  if (input.task == chem::NwchemTask::optimize)
+    if (auto resumed = interrupted_geometry(ctx, log_name, input.geometry.atoms.size())) {
+      input.geometry = *resumed;
+      ctx.log->info("{}: resuming from the last geometry of the interrupted run", what);
+    }
   for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
-    const std::string suffix = attempt == 1 ? "" : "_retry" + std::to_string(attempt - 1);
+    const std::string suffix = run_suffix(attempt);
     auto input_path = dir / ("nwchem" + suffix + ".nw");
     queue::write_file_atomic(input_path, chem::write_nwchem_input(input));
     auto run = ctx.tools.run_nwchem(log_name + suffix, input_path, max_ranks);

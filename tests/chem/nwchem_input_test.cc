@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "chem/error.h"
+#include "chem/presets.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -72,6 +73,11 @@ TEST(NwchemInput, InternalCoordinatesLooseCriteriaAndScfRescue) {
   EXPECT_EQ(optimisation_step_budget(40), 120);
   in.opt_convergence = "loose\ntask shell rm";
   EXPECT_THROW(write_nwchem_input(in), ChemError);
+  // The draft and production criteria: one driver line per directive.
+  in.opt_convergence = std::string(find_preset("production").geometry.opt_convergence);
+  EXPECT_THAT(write_nwchem_input(in),
+              HasSubstr("driver\n  gmax 0.00045\n  grms 0.0003\n  xmax 0.0072\n  xrms 0.0048\n"
+                        "  maxiter 60\nend\n"));
 }
 
 TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {

@@ -129,6 +129,33 @@ TEST(PipelineRecovery, OptimisationOutOfStepsContinuesFromItsLastGeometry) {
             std::string::npos);
 }
 
+// A worker stopped (SIGINT) during an optimisation: the resumed stage goes on
+// from the last geometry the interrupted run reached, not from the start.
+TEST(PipelineRecovery, InterruptedOptimisationResumesFromItsLastGeometry) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  std::filesystem::create_directories(h.paths.logs());
+  queue::write_file_atomic(h.paths.logs() / "nwchem_opt_conf_001.out",
+                           testing::test_data("nwchem/water_opt_maxiter.out"));
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 1u);
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+  auto interrupted = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_maxiter.out"));
+  ASSERT_TRUE(interrupted.final_geometry);
+  auto resumed = geometry_in(h.tools.calls[0].input_text);
+  ASSERT_EQ(resumed.atoms.size(), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    EXPECT_NEAR(resumed.atoms[i].y, interrupted.final_geometry->atoms[i].y, 1e-6);
+  // Without an earlier output the run starts from the conformer's geometry.
+  Harness fresh;
+  fresh.add_conformer(1, ConformerState::selected);
+  fresh.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(fresh.ctx);
+  auto start = geometry_in(fresh.tools.calls[0].input_text);
+  EXPECT_NEAR(start.atoms[1].y, fresh.ctx.molecule.geometry.atoms[1].y, 1e-6);
+}
+
 TEST(PipelineRecovery, OptimisationThatNeverConvergesIsDroppedWithItsClass) {
   Harness h;
   h.add_conformer(1, ConformerState::selected);
