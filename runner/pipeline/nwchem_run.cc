@@ -38,19 +38,25 @@ std::string run_suffix(int attempt) {
   return attempt == 1 ? "" : "_retry" + std::to_string(attempt - 1);
 }
 
-// The last geometry an earlier, interrupted run of this optimisation reached
-// (its output is in the job's logs; a finished or finally failed one has a
-// record and is not run again), so that a resume does not start over.
-std::optional<chem::Geometry> interrupted_geometry(StageContext& ctx, const std::string& log_name,
-                                                   size_t atoms) {
-  std::optional<chem::Geometry> last;
+// Where earlier, interrupted runs of this optimisation got to: the last
+// geometry and the steps taken (their outputs are in the job's logs; a
+// finished or finally failed optimisation has a record and is not run again),
+// so that a resume does not start over.
+struct Interrupted {
+  std::optional<chem::Geometry> geometry;
+  int steps = 0;
+};
+Interrupted interrupted_runs(StageContext& ctx, const std::string& log_name, size_t atoms) {
+  Interrupted found;
   for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
     auto path = ctx.tools.context().logs_dir / (log_name + run_suffix(attempt) + ".out");
     if (!fs::exists(path)) continue;
     auto out = chem::parse_nwchem_output(read_text(path));
-    if (out.final_geometry && out.final_geometry->atoms.size() == atoms) last = out.final_geometry;
+    if (!out.final_geometry || out.final_geometry->atoms.size() != atoms) continue;
+    found.geometry = out.final_geometry;
+    found.steps += out.optimization_steps;
   }
-  return last;
+  return found;
 }
 
 }  // namespace
@@ -97,9 +103,12 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
   int continuations = 0;
   bool scf_rescued = false, fewer_ranks_tried = false;
   if (input.task == chem::NwchemTask::optimize)
-    if (auto resumed = interrupted_geometry(ctx, log_name, input.geometry.atoms.size())) {
-      input.geometry = *resumed;
-      ctx.log->info("{}: resuming from the last geometry of the interrupted run", what);
+    if (auto earlier = interrupted_runs(ctx, log_name, input.geometry.atoms.size());
+        earlier.geometry) {
+      input.geometry = *earlier.geometry;
+      result.optimisation_steps = earlier.steps;
+      ctx.log->info("{}: resuming from the last geometry of the interrupted run ({} steps)", what,
+                    earlier.steps);
     }
   for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
     const std::string suffix = run_suffix(attempt);

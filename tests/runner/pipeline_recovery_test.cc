@@ -147,6 +147,10 @@ TEST(PipelineRecovery, InterruptedOptimisationResumesFromItsLastGeometry) {
   ASSERT_EQ(resumed.atoms.size(), 3u);
   for (size_t i = 0; i < 3; ++i)
     EXPECT_NEAR(resumed.atoms[i].y, interrupted.final_geometry->atoms[i].y, 1e-6);
+  // The steps of the interrupted run count too.
+  auto finished = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_chcl3.out"));
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].dft_opt_steps,
+            interrupted.optimization_steps + finished.optimization_steps);
   // Without an earlier output the run starts from the conformer's geometry.
   Harness fresh;
   fresh.add_conformer(1, ConformerState::selected);

@@ -3,7 +3,8 @@
 // --max-conformers 1` with the real RDKit, xTB and NWChem on small members of
 // every class - a flexible chain (octan-1-ol), an amide and acid with a
 // stereocentre, two stereocentres, phosphorus, sulfur with chlorine, an anion
-// with bromine on a ring, a cation, a bridged ring - and the two stereo
+// on an aromatic ring (benzoate: 4-bromobenzoate took four times as long), a
+// cation, a bridged ring - and the two stereo
 // refusals. Each completes with a shift for every H and C and a
 // Boltzmann-weighted ensemble, or fails with the documented message. The whole
 // suite is scripts/real-molecules. Every job runs with one NWChem rank so that
