@@ -350,6 +350,7 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   // Starting geometry.
   if (!has_coordinates) embed_starting_geometry(*mol, options.seed);
   m.geometry = geometry_from_rdkit(*mol);
+  m.geometry_given = has_coordinates;
   m.geometry.comment = input.name;
   m.canonical_smiles = canonical_smiles_of(*mol);
   m.rdkit = std::shared_ptr<RDKit::RWMol>(mol.release());

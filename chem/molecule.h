@@ -49,6 +49,8 @@ struct Molecule {
   std::string canonical_smiles;  // without explicit hydrogens
   std::vector<std::string> symbols;
   Geometry geometry;  // starting geometry, Angstrom
+  // True when `geometry` is the input's own (XYZ, 3D SDF); false when RDKit embedded it.
+  bool geometry_given = false;
   std::string name;
   // XYZ input: connectivity from distances, bond orders and formal charges perceived
   // (chem/bond_orders.h). False when perception found no assignment: every bond is single,

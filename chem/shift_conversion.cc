@@ -68,13 +68,15 @@ std::optional<Nucleus> nucleus_for_element(std::string_view symbol) {
 
 std::span<const RegressionFactors> all_regression_factors() { return kFactors; }
 
-ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus) {
+ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus,
+                             const Calibration* calibration) {
+  if (calibration && calibration->line_for(nucleus)) return ShiftMethod::calibration;
   return find_factors(preset, solvent, nucleus) ? ShiftMethod::regression
                                                 : ShiftMethod::tms_reference;
 }
 
 double ShiftConversion::shift(double sigma) const {
-  if (method == ShiftMethod::regression) return slope * sigma + intercept;
+  if (method != ShiftMethod::tms_reference) return slope * sigma + intercept;
   if (!sigma_tms) throw ChemError("tms reference shielding missing; compute tms first");
   return *sigma_tms - sigma;
 }
@@ -92,6 +94,15 @@ nlohmann::json ShiftConversion::to_json() const {
     j["mae"] = *mae;
     j["rmsd"] = *rmsd;
     j["n"] = *n;
+  } else if (method == ShiftMethod::calibration) {
+    j["method"] = "calibration";
+    j["formula"] = "shift = slope * shielding + intercept";
+    j["slope"] = slope;
+    j["intercept"] = intercept;
+    j["mae"] = *mae;
+    j["rmsd"] = *rmsd;
+    j["n"] = *n;
+    j["uncertainty"] = "the calibration's leave-one-compound-out MAE";
   } else {
     j["method"] = "tms_reference";
     j["formula"] = "shift = sigma_tms - shielding";
@@ -103,11 +114,23 @@ nlohmann::json ShiftConversion::to_json() const {
 }
 
 ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solvent,
-                                     Nucleus nucleus, std::optional<double> sigma_tms) {
+                                     Nucleus nucleus, std::optional<double> sigma_tms,
+                                     const Calibration* calibration) {
   ShiftConversion c;
   c.nucleus = nucleus;
   c.level = preset.level_label();
   c.solvent = std::string(solvent.regression_key);
+  if (const CalibrationLine* l = calibration ? calibration->line_for(nucleus) : nullptr) {
+    c.method = ShiftMethod::calibration;
+    c.slope = l->slope;
+    c.intercept = l->intercept;
+    c.mae = l->cv_mae;
+    c.rmsd = l->cv_rmsd;
+    c.n = l->n;
+    c.source = "calibration '" + calibration->name + "' (" + std::to_string(calibration->compounds) +
+               " compounds" + (calibration->set.empty() ? "" : " of " + calibration->set) + ")";
+    return c;
+  }
   if (const RegressionFactors* f = find_factors(preset, solvent, nucleus)) {
     c.method = ShiftMethod::regression;
     c.slope = f->slope;

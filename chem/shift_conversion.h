@@ -1,4 +1,5 @@
-// Shielding -> chemical shift. At the production level (B3LYP/6-311+G(2d,p)
+// Shielding -> chemical shift. A lab's own calibration (chem/calibration.h)
+// wins when the job has one. Otherwise, at the production level (B3LYP/6-311+G(2d,p)
 // shieldings on B3LYP/6-31G* geometries) linear regression factors from the
 // DELTA50 benchmark apply: shift = slope * sigma + intercept, with the fit's
 // MAE as the uncertainty. At any other level the shift is sigma_TMS - sigma,
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chem/calibration.h"
 #include "chem/presets.h"
 #include "chem/solvents.h"
 
@@ -35,11 +37,13 @@ inline constexpr std::string_view kRegressionLevel = "B3LYP/6-311+G(2d,p)//B3LYP
 
 std::span<const RegressionFactors> all_regression_factors();
 
-enum class ShiftMethod { regression, tms_reference };
+enum class ShiftMethod { regression, tms_reference, calibration };
 
-// Which method applies: regression when the preset's level is the fitted one
+// Which method applies: a lab calibration (already checked to apply) when it
+// has the nucleus, else regression when the preset's level is the fitted one
 // and the table has the solvent and nucleus, else tms_reference.
-ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus);
+ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus,
+                             const Calibration* calibration = nullptr);
 
 // How shieldings of one nucleus become shifts for one job.
 struct ShiftConversion {
@@ -47,14 +51,14 @@ struct ShiftConversion {
   Nucleus nucleus = Nucleus::h1;
   std::string level;    // preset level label
   std::string solvent;  // regression key
-  double slope = -1, intercept = 0;      // regression: shift = slope*sigma + intercept
+  double slope = -1, intercept = 0;      // regression, calibration: slope*sigma + intercept
   std::optional<double> sigma_tms;       // tms_reference: shift = sigma_tms - sigma
-  std::optional<double> mae, rmsd;       // regression fit quality, ppm
+  std::optional<double> mae, rmsd;       // fit quality (calibration: cross-validated), ppm
   std::optional<int> n;
   std::string source;
 
   double shift(double sigma) const;
-  // For results.json: {"method": "regression"|"tms_reference", ...}.
+  // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...}.
   nlohmann::json to_json() const;
 };
 
@@ -63,6 +67,7 @@ struct ShiftConversion {
 // and solvent); throws ChemError when it is required and missing.
 ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solvent,
                                      Nucleus nucleus,
-                                     std::optional<double> sigma_tms = std::nullopt);
+                                     std::optional<double> sigma_tms = std::nullopt,
+                                     const Calibration* calibration = nullptr);
 
 }  // namespace qmnmr::chem

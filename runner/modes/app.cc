@@ -1,9 +1,11 @@
-// plan_for and default_worker_id.
+// plan_for, job_tool_context, read_calibration_file and default_worker_id.
 #include "runner/modes/app.h"
 
 #include <unistd.h>
 
+#include "chem/calibration.h"
 #include "container/heartbeat.h"
+#include "queue/atomic_file.h"
 #include "runner/modes/logging.h"
 
 namespace qmnmr::runner {
@@ -22,6 +24,28 @@ ResourcePlan plan_for(const Config& config, const std::map<std::string, std::str
     overrides.memory_origin = config.memory_bytes.origin.label;
   }
   return make_plan(read_plan_inputs(roots, env, overrides));
+}
+
+nlohmann::json read_calibration_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw std::invalid_argument("calibration file '" + file.string() +
+                                "' does not exist or is not a file");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(queue::read_file(file));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("calibration file '" + file.string() + "' is not JSON: " + e.what());
+  }
+  auto c = chem::calibration_from_json(doc, "file '" + file.string() + "'");
+  if (c.name.empty()) doc["name"] = file.filename().string();
+  return doc;
+}
+
+nlohmann::json calibration_for(const std::optional<std::string>& file, const Config& config) {
+  if (file) return read_calibration_file(*file);
+  if (!config.calibration.value.empty()) return read_calibration_file(config.calibration.value);
+  return nullptr;
 }
 
 ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,

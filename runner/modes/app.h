@@ -23,6 +23,15 @@ ResourcePlan plan_for(const Config& config, const std::map<std::string, std::str
 ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,
                              const JobPaths& paths);
 
+// A calibration file (qmnmr bench accuracy --write-calibration) as the
+// document a job request carries, checked; its name defaults to the file
+// name. Throws std::invalid_argument or chem::ChemError naming the file.
+nlohmann::json read_calibration_file(const std::filesystem::path& file);
+
+// The calibration a new job gets: the file given on the command line, else
+// the `calibration` setting, else none (null).
+nlohmann::json calibration_for(const std::optional<std::string>& file, const Config& config);
+
 // The worker id: the configured one, else <hostname>-<pid>.
 std::string default_worker_id(const Config& config);
 

@@ -85,6 +85,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"step_timeout_seconds", "QMNMR_STEP_TIMEOUT", "wall-clock limit per external program, 0 = none"},
       {"force_network_fs", "QMNMR_FORCE_NETWORK_FS", "allow a data root on NFS/Lustre (one host only)"},
       {"reference_dir", "QMNMR_REFERENCE_DIR", "cache of TMS references (default <data>/reference)"},
+      {"calibration", "QMNMR_CALIBRATION", "a calibration file (qmnmr bench accuracy --write-calibration) for new jobs"},
   };
   return keys;
 }
@@ -143,6 +144,7 @@ void Config::set(const std::string& key, const std::string& value, const Origin&
   else if (key == "force_network_fs") put(force_network_fs, parse_bool(value, what));
   else if (key == "reference_dir") put(reference_dir,
                                          std::filesystem::absolute(nonempty(value, what)));
+  else if (key == "calibration") put(calibration, std::filesystem::absolute(nonempty(value, what)));
   else
     throw ConfigError("unknown setting '" + key + "' (" + origin.label +
                       "); see `qmnmr doctor` for the list of settings");
@@ -213,6 +215,9 @@ nlohmann::json Config::describe() const {
   row("step_timeout_seconds", step_timeout_seconds.value, step_timeout_seconds.origin);
   row("force_network_fs", force_network_fs.value, force_network_fs.origin);
   row("reference_dir", reference_cache().string(), reference_dir.origin);
+  row("calibration", calibration.value.empty() ? nlohmann::json("none")
+                                               : nlohmann::json(calibration.value.string()),
+      calibration.origin);
   return j;
 }
 

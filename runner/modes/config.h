@@ -55,6 +55,7 @@ struct Config {
   Setting<double> step_timeout_seconds{0};  // 0 = no wall-clock limit per program
   Setting<bool> force_network_fs{false};
   Setting<std::filesystem::path> reference_dir;  // empty: <data_dir>/reference
+  Setting<std::filesystem::path> calibration;    // empty: the presets' own conversion
 
   // Where TMS references are cached: reference_dir, else <data_dir>/reference.
   std::filesystem::path reference_cache() const {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "chem/calibration.h"
 #include "chem/presets.h"
 #include "chem/solvents.h"
 
@@ -24,6 +25,8 @@ nlohmann::json JobRequest::to_json() const {
   j["conformer_mode"] = conformers;
   j["max_conformers"] = max_conformers;
   if (stereoisomers != "one") j["stereoisomers"] = stereoisomers;  // older inputs stay equal
+  if (geometry != "optimise") j["geometry"] = geometry;
+  if (!calibration.is_null()) j["calibration"] = calibration;
   return j;
 }
 
@@ -32,7 +35,8 @@ JobRequest request_from_json(const nlohmann::json& j) {
   static const std::set<std::string> known = {"smiles",  "xyz",     "sdf",
                                               "name",    "charge",  "multiplicity",
                                               "solvent", "preset",  "conformer_mode",
-                                              "max_conformers", "stereoisomers"};
+                                              "max_conformers", "stereoisomers", "geometry",
+                                              "calibration"};
   for (const auto& [key, value] : j.items())
     if (!known.contains(key))
       throw std::invalid_argument("job input has an unknown key '" + key + "'");
@@ -71,6 +75,8 @@ JobRequest request_from_json(const nlohmann::json& j) {
   get_string("preset", r.preset);
   get_string("conformer_mode", r.conformers);
   get_string("stereoisomers", r.stereoisomers);
+  get_string("geometry", r.geometry);
+  if (j.contains("calibration")) r.calibration = j["calibration"];
   if (auto k = get_int("max_conformers")) r.max_conformers = *k;
   return r;
 }
@@ -85,6 +91,28 @@ void check_request_settings(const JobRequest& request) {
   if (request.stereoisomers != "one" && request.stereoisomers != "all")
     throw std::invalid_argument("unknown --stereoisomers '" + request.stereoisomers +
                                 "'; use one (the default) or all");
+  if (request.geometry != "optimise" && request.geometry != "fixed")
+    throw std::invalid_argument("unknown --geometry '" + request.geometry +
+                                "'; use optimise (the default) or fixed");
+  if (request.geometry == "fixed") {
+    if (request.molecule.format == chem::MoleculeInput::Format::smiles)
+      throw std::invalid_argument(
+          "--geometry fixed takes the geometry as given, and a SMILES has none; give the "
+          "molecule as --xyz or --sdf (3D), or leave --geometry at optimise");
+    if (request.conformers != "single")
+      throw std::invalid_argument(
+          "--geometry fixed computes the shieldings of the one geometry given; add "
+          "--conformers single (a conformer search would replace that geometry)");
+    if (request.stereoisomers != "one")
+      throw std::invalid_argument(
+          "--geometry fixed computes one given geometry; --stereoisomers all needs "
+          "--geometry optimise");
+  }
+  if (!request.calibration.is_null())
+    chem::check_calibration_applies(
+        chem::calibration_from_json(request.calibration, "'" +
+                                    request.calibration.value("name", std::string("given")) + "'"),
+        chem::find_preset(request.preset), chem::find_solvent(request.solvent));
   if (request.max_conformers < 1)
     throw std::invalid_argument("--max-conformers must be at least 1");
   if (request.molecule.multiplicity && *request.molecule.multiplicity < 1)

@@ -20,9 +20,18 @@ struct JobRequest {
   // one: unspecified stereo is fixed when it only picks an enantiomer, refused
   // otherwise; all: every stereoisomer is its own ensemble and shift set.
   std::string stereoisomers = "one";
+  // optimise: conformers are searched and DFT-optimised; fixed: the given XYZ/SDF
+  // geometry is taken as it is and only the shielding runs on it (a geometry
+  // optimised elsewhere, or a benchmark on fixed geometries).
+  std::string geometry = "optimise";
+  // A lab calibration document (chem/calibration.h), carried whole so that a
+  // worker on another host needs no file; null = the preset's own conversion.
+  nlohmann::json calibration;
 
   // input.json: {"smiles"|"xyz"|"sdf": text, "name", "charge", "multiplicity",
-  // "solvent", "preset", "conformer_mode", "max_conformers", "stereoisomers"}.
+  // "solvent", "preset", "conformer_mode", "max_conformers", "stereoisomers",
+  // "geometry", "calibration"}; the last three only when not at their
+  // defaults, so older inputs stay equal.
   nlohmann::json to_json() const;
 };
 

@@ -2,8 +2,10 @@
 // the preset and solvent rows, the conformer mode as an enum. The stages read
 // the spec and never look a name up again.
 #pragma once
+#include <optional>
 #include <string_view>
 
+#include "chem/calibration.h"
 #include "chem/molecule.h"
 #include "chem/presets.h"
 #include "chem/solvents.h"
@@ -13,6 +15,9 @@ namespace qmnmr::runner {
 
 enum class ConformerMode { single, rdkit, crest };
 enum class StereoisomerMode { one, all };
+// optimise: DFT optimisation of each conformer; fixed: the input geometry as
+// it is (only the shielding runs).
+enum class GeometryMode { optimise, fixed };
 
 std::string_view conformer_mode_name(ConformerMode mode);
 
@@ -23,6 +28,8 @@ struct JobSpec {
   ConformerMode conformers = ConformerMode::rdkit;
   int max_conformers = 8;
   StereoisomerMode stereoisomers = StereoisomerMode::one;
+  GeometryMode geometry = GeometryMode::optimise;
+  std::optional<chem::Calibration> calibration;  // checked to apply to the preset and solvent
 };
 
 // Checks and resolves the request; throws chem::ChemError or

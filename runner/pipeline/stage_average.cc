@@ -70,6 +70,7 @@ void stage_average(StageContext& ctx) {
   }
   // Unrounded averages; rounding is for display only.
   auto sigma = chem::weighted_shieldings(per_conformer, weights);
+  const auto atom_sigma = sigma;  // before the equivalence average (qmnmr bench reads both)
   // Atoms NMR cannot tell apart share one averaged shielding.
   auto classes = chem::nmr_equivalence_classes(ctx.molecule);
   for (const auto& group : chem::symmetry_groups(classes)) {
@@ -95,12 +96,14 @@ void stage_average(StageContext& ctx) {
   for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13}) {
     const std::string element = nucleus == chem::Nucleus::h1 ? "H" : "C";
     std::optional<double> sigma_tms;
-    if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus) ==
+    const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
+    if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration) ==
         chem::ShiftMethod::tms_reference) {
       if (!tms) tms = tms_reference(ctx);
       sigma_tms = tms->at(element);
     }
-    auto conversion = chem::shift_conversion_for(ctx.preset(), ctx.solvent(), nucleus, sigma_tms);
+    auto conversion =
+        chem::shift_conversion_for(ctx.preset(), ctx.solvent(), nucleus, sigma_tms, calibration);
     methods[std::string(chem::nucleus_name(nucleus))] = conversion.to_json();
     auto& list = results[nucleus == chem::Nucleus::h1 ? "h1_shifts" : "c13_shifts"];
     for (size_t i = 0; i < sigma.size(); ++i) {
@@ -108,6 +111,7 @@ void stage_average(StageContext& ctx) {
       json row{{"index", i + 1},
                {"atom", element + std::to_string(i + 1)},
                {"shielding", sigma[i]},
+               {"atom_shielding", atom_sigma[i]},
                {"shift", conversion.shift(sigma[i])},
                {"equivalence_class", classes[i]}};
       row["uncertainty_ppm"] = conversion.mae ? json(*conversion.mae) : json();

@@ -1,4 +1,5 @@
-// Stage dft_filter: the DFT energy window (3 kcal/mol above the minimum).
+// Stage dft_filter: the DFT energy window (3 kcal/mol above the minimum);
+// a fixed geometry passes as it is.
 #include <algorithm>
 
 #include "chem/ensemble.h"
@@ -8,6 +9,10 @@ namespace qmnmr::runner {
 
 void stage_dft_filter(StageContext& ctx) {
   auto opt = ctx.ensemble.with_state(ConformerState::dft_optimized);
+  if (ctx.spec.geometry == GeometryMode::fixed) {  // one given geometry, no energies to compare
+    for (auto* c : opt) c->state = ConformerState::dft_selected;
+    return;
+  }
   double emin = 1e300;
   for (auto* c : opt) emin = std::min(emin, *c->dft_hartree);
   for (auto* c : opt)

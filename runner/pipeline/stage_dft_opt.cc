@@ -6,6 +6,7 @@
 
 #include "chem/clustering.h"
 #include "chem/ensemble.h"
+#include "chem/error.h"
 #include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/conformer_record.h"
 #include "runner/pipeline/nwchem_run.h"
@@ -17,6 +18,17 @@ namespace fs = std::filesystem;
 
 void stage_dft_opt(StageContext& ctx) {
   auto& e = ctx.ensemble;
+  if (ctx.spec.geometry == GeometryMode::fixed) {
+    // The input geometry is the one to compute (optimised elsewhere, or a
+    // benchmark's fixed geometry): nothing moves it.
+    if (!ctx.molecule.geometry_given)
+      throw chem::ChemError(
+          "--geometry fixed needs the input's own 3D coordinates, and this input has none (a "
+          "2D SDF); give a 3D SDF or an XYZ file, or use --geometry optimise");
+    for (auto* c : e.with_state(ConformerState::selected)) c->state = ConformerState::dft_optimized;
+    ctx.log->info("dft_opt: geometry fixed, the input geometry is used as it is");
+    return;
+  }
   for (auto* c : e.with_state(ConformerState::selected)) {
     const std::string name = conformer_dir_name(c->id);
     auto dir = ctx.paths.scratch() / "dft_opt" / name;

@@ -45,10 +45,14 @@ void stage_report(StageContext& ctx) {
               {"shielding_basis_by_element", ctx.shielding_basis.fallback},
               {"geometry_level", level_label(ctx.preset().geometry)},
               {"shielding_level", level_label(ctx.preset().shielding)},
+              {"geometry", ctx.spec.geometry == GeometryMode::fixed
+                               ? "the input geometry, fixed (not optimised)"
+                               : "DFT-optimised, " + level_label(ctx.preset().geometry)},
               {"solvent", std::string(ctx.solvent().key)},
               {"solvation", ctx.solvent().is_vacuum() ? "none" : "COSMO (NWChem), ALPB (xTB)"},
               {"shift_conversion", results.at("shift_conversion")},
               {"temperature_k", 298.15}};
+  if (ctx.spec.calibration) method["calibration"] = ctx.spec.calibration->to_json();
   json full{{"h1_shifts", results.at("h1_shifts")},
             {"c13_shifts", results.at("c13_shifts")},
             {"method", method},

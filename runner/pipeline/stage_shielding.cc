@@ -24,6 +24,8 @@ void stage_shielding(StageContext& ctx) {
     } else {
       c->shieldings.clear();
       for (const auto& a : result.output.shieldings) c->shieldings.push_back(a.isotropic);
+      // A fixed geometry had no optimisation: its energy is the shielding run's.
+      if (!c->dft_hartree && result.output.total_energy) c->dft_hartree = *result.output.total_energy;
       c->state = ConformerState::shielded;
     }
     write_record(record, *c);

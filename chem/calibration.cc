@@ -1,0 +1,97 @@
+// Calibration documents: reading, writing, and whether one applies to a job.
+#include "chem/calibration.h"
+
+#include "chem/error.h"
+#include "chem/shift_conversion.h"
+
+namespace qmnmr::chem {
+using nlohmann::json;
+
+namespace {
+constexpr int kFormatVersion = 1;
+}
+
+const CalibrationLine* Calibration::line_for(Nucleus nucleus) const {
+  auto it = nuclei.find(std::string(nucleus_name(nucleus)));
+  return it == nuclei.end() ? nullptr : &it->second;
+}
+
+json Calibration::to_json() const {
+  json j{{"qmnmr_calibration", kFormatVersion}, {"name", name},       {"preset", preset},
+         {"level", level},                     {"solvent", solvent}, {"geometry", geometry},
+         {"set", set},                         {"compounds", compounds}};
+  j["nuclei"] = json::object();
+  for (const auto& [nucleus, l] : nuclei)
+    j["nuclei"][nucleus] = {{"slope", l.slope},
+                            {"intercept", l.intercept},
+                            {"n", l.n},
+                            {"cv_mae", l.cv_mae},
+                            {"cv_rmsd", l.cv_rmsd},
+                            {"in_sample_mae", l.in_sample_mae},
+                            {"in_sample_rmsd", l.in_sample_rmsd}};
+  j["formula"] = "shift = slope * shielding + intercept";
+  j["uncertainty"] = "cv_mae: leave-one-compound-out mean absolute error, ppm";
+  return j;
+}
+
+Calibration calibration_from_json(const json& j, const std::string& origin) {
+  auto fail = [&](const std::string& what) {
+    return ChemError("calibration " + origin + ": " + what +
+                     "; write it with qmnmr bench accuracy --write-calibration");
+  };
+  if (!j.is_object() || !j.contains("qmnmr_calibration"))
+    throw fail("not a qmnmr calibration (no \"qmnmr_calibration\" field)");
+  if (j["qmnmr_calibration"] != kFormatVersion)
+    throw fail("format version " + j["qmnmr_calibration"].dump() + " is not " +
+               std::to_string(kFormatVersion));
+  Calibration c;
+  auto text = [&](const char* key, std::string& out, bool required) {
+    if (!j.contains(key) || !j[key].is_string()) {
+      if (required) throw fail(std::string("\"") + key + "\" is missing or not text");
+      return;
+    }
+    out = j[key].get<std::string>();
+  };
+  text("name", c.name, false);
+  text("preset", c.preset, true);
+  text("level", c.level, true);
+  text("solvent", c.solvent, true);
+  text("geometry", c.geometry, false);
+  text("set", c.set, false);
+  c.compounds = j.value("compounds", 0);
+  if (!j.contains("nuclei") || !j["nuclei"].is_object() || j["nuclei"].empty())
+    throw fail("\"nuclei\" holds no fitted line");
+  for (const auto& [nucleus, l] : j["nuclei"].items()) {
+    if (nucleus != "1H" && nucleus != "13C") throw fail("unknown nucleus \"" + nucleus + "\"");
+    for (const char* key : {"slope", "intercept", "cv_mae"})
+      if (!l.contains(key) || !l[key].is_number())
+        throw fail(nucleus + "." + key + " is missing or not a number");
+    CalibrationLine line;
+    line.slope = l["slope"];
+    line.intercept = l["intercept"];
+    line.n = l.value("n", 0);
+    line.cv_mae = l["cv_mae"];
+    line.cv_rmsd = l.value("cv_rmsd", 0.0);
+    line.in_sample_mae = l.value("in_sample_mae", 0.0);
+    line.in_sample_rmsd = l.value("in_sample_rmsd", 0.0);
+    if (!(line.slope < 0))
+      throw fail(nucleus + " slope " + std::to_string(line.slope) +
+                 " is not negative (a shift falls as the shielding rises)");
+    c.nuclei[nucleus] = line;
+  }
+  return c;
+}
+
+void check_calibration_applies(const Calibration& c, const Preset& preset, const Solvent& solvent) {
+  if (c.preset != preset.name || c.level != preset.level_label())
+    throw ChemError("calibration '" + c.name + "' was fitted at " + c.level + " (preset " +
+                    c.preset + "), and this job runs " + preset.level_label() + " (preset " +
+                    std::string(preset.name) + "); use --preset " + c.preset +
+                    ", or a calibration fitted at this level");
+  if (c.solvent != solvent.key)
+    throw ChemError("calibration '" + c.name + "' was fitted in " + c.solvent +
+                    ", and this job's solvent is " + std::string(solvent.key) + "; use --solvent " +
+                    c.solvent + ", or a calibration fitted in " + std::string(solvent.key));
+}
+
+}  // namespace qmnmr::chem
