@@ -19,6 +19,7 @@
 #include "queue/atomic_file.h"
 #include "queue/job_status.h"
 #include "runner/modes/app.h"
+#include "runner/modes/job_folder.h"
 #include "runner/modes/logging.h"
 #include "runner/pipeline/pipeline.h"
 #include "runner/pipeline/status_file.h"
@@ -287,82 +288,35 @@ JobRequest entry_request(const BatchEntry& entry, const BatchOptions& options,
   r.preset = options.preset.value_or(config.preset.value);
   r.conformers = options.conformers.value_or(config.conformers.value);
   r.max_conformers = options.max_conformers.value_or(config.max_conformers.value);
+  r.calibration = options.calibration;
   check_request_settings(r);
   return r;
 }
 
 namespace {
 
-enum class EntryOutcome { complete, skipped, failed, interrupted };
-
-// Marks an entry failed before any stage ran (malformed line, bad setting,
-// a folder that holds another job).
-void fail_entry(const JobPaths& paths, const json& input, const std::string& message) {
-  paths.create();
-  StatusFile status(paths.status(), queue::initial_status(paths.root.filename().string(), input,
-                                                          static_cast<double>(std::time(nullptr))));
-  status.fail(message);
-}
-
-EntryOutcome run_entry(const BatchEntry& entry, const BatchOptions& options,
-                       const Config& config, const ResourcePlan& plan, std::string& message) {
+FolderOutcome run_entry(const BatchEntry& entry, const BatchOptions& options,
+                        const Config& config, const ResourcePlan& plan, std::string& message) {
   JobPaths paths{options.out_dir / entry.id};
   json source{{"batch_file", fs::absolute(options.file).string()},
               {"entry", entry.number},
               {"line", entry.line}};
   if (!entry.error.empty()) {
     message = entry.error;
-    fail_entry(paths, {{"batch_entry", source}}, message);
-    return EntryOutcome::failed;
+    fail_folder(paths, {{"batch_entry", source}}, message);
+    return FolderOutcome::failed;
   }
   JobRequest request;
   try {
     request = entry_request(entry, options, config);
   } catch (const std::exception& e) {
     message = "line " + std::to_string(entry.line) + ": " + e.what();
-    fail_entry(paths, {{"smiles", entry.smiles}, {"batch_entry", source}}, message);
-    return EntryOutcome::failed;
+    fail_folder(paths, {{"smiles", entry.smiles}, {"batch_entry", source}}, message);
+    return FolderOutcome::failed;
   }
-  auto input = request.to_json();
-  if (fs::exists(paths.input())) {
-    auto previous = json::parse(queue::read_file(paths.input()));
-    if (previous != input) {
-      message = "line " + std::to_string(entry.line) + ": " + paths.root.string() +
-                " holds a different job (its input.json differs); delete that folder to start "
-                "this entry over, or give the entry a new id";
-      return EntryOutcome::failed;  // the other job's folder is left as it is
-    }
-    if (fs::exists(paths.status())) {
-      auto doc = json::parse(queue::read_file(paths.status()));
-      if (doc.value("status", std::string()) == "complete") return EntryOutcome::skipped;
-    }
-  }
-  paths.create();
-  queue::write_file_atomic(paths.input(), input.dump(2) + "\n");
-  StatusFile status(paths.status(),
-                    queue::initial_status(entry.id, input, static_cast<double>(std::time(nullptr))));
-  status.doc()["batch_entry"] = source;
-  if (status.doc().value("status", std::string()) == "failed") {
-    // A rerun retries a failed entry from its last finished stage.
-    status.doc()["status"] = "queued";
-    status.doc()["error_message"] = nullptr;
-  }
-  status.doc().erase("interrupted_at_stage");
-  status.save();
-
-  ToolContext tc = job_tool_context(config, plan, paths);
-  tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
-  ProcessToolRunner tools(tc);
-  auto result = run_pipeline(request, paths, status, tools, config.reference_cache());
-  switch (result) {
-    case PipelineResult::complete: return EntryOutcome::complete;
-    case PipelineResult::interrupted: return EntryOutcome::interrupted;
-    case PipelineResult::failed:
-      message = status.doc().value("error_message", std::string("failed")) +
-                " (logs: " + paths.logs().string() + ")";
-      return EntryOutcome::failed;
-  }
-  return EntryOutcome::failed;
+  auto outcome = run_in_folder(request, paths, config, plan, {{"batch_entry", source}}, message);
+  if (outcome == FolderOutcome::failed) message = "line " + std::to_string(entry.line) + ": " + message;
+  return outcome;
 }
 
 }  // namespace
@@ -403,27 +357,27 @@ int cmd_batch(const Config& config, const BatchOptions& options) {
     std::string message;
     std::printf("entry %d/%d %s: running\n", n, total, entry.id.c_str());
     std::fflush(stdout);
-    EntryOutcome outcome;
+    FolderOutcome outcome;
     try {
       outcome = run_entry(entry, options, config, plan, message);
     } catch (const std::exception& e) {
-      outcome = EntryOutcome::failed;
+      outcome = FolderOutcome::failed;
       message = e.what();
     }
     switch (outcome) {
-      case EntryOutcome::complete:
+      case FolderOutcome::complete:
         std::printf("entry %d/%d %s: complete\n", n, total, entry.id.c_str());
         break;
-      case EntryOutcome::skipped:
+      case FolderOutcome::skipped:
         std::printf("entry %d/%d %s: complete already, skipped\n", n, total, entry.id.c_str());
         break;
-      case EntryOutcome::failed:
+      case FolderOutcome::failed:
         ++failed;
         std::printf("entry %d/%d %s: failed\n", n, total, entry.id.c_str());
         std::fprintf(stderr, "qmnmr batch: entry %d (%s) failed: %s\n", n, entry.id.c_str(),
                      message.c_str());
         break;
-      case EntryOutcome::interrupted:
+      case FolderOutcome::interrupted:
         std::printf("entry %d/%d %s: interrupted\n", n, total, entry.id.c_str());
         std::fflush(stdout);
         std::fprintf(stderr,

@@ -60,6 +60,7 @@ struct BatchOptions {
   std::optional<int> task;
   std::optional<std::string> solvent, preset, conformers;
   std::optional<int> max_conformers;
+  nlohmann::json calibration;  // a calibration document (read once), or null
 };
 
 // The request of one well-formed entry; throws like check_request_settings.

@@ -21,6 +21,8 @@
 #include "queue/job_status.h"
 #include "runner/modes/app.h"
 #include "runner/modes/batch.h"
+#include "runner/modes/bench_accuracy.h"
+#include "runner/bench/reference_set.h"
 #include "runner/modes/doctor.h"
 #include "runner/pipeline/job_request.h"
 #include "runner/modes/logging.h"
@@ -65,7 +67,7 @@ Config load_config(const GlobalOptions& g, const std::map<std::string, std::stri
 // The molecule options shared by run, submit and batch.
 struct MoleculeOptions {
   std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers,
-      stereoisomers;
+      stereoisomers, geometry, calibration_file;
   std::optional<int> charge, multiplicity, max_conformers;
 };
 
@@ -86,6 +88,11 @@ void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
   app.add_option("--stereoisomers", m.stereoisomers,
                  "one (default: refuse ambiguous stereo) or all (every stereoisomer, each its "
                  "own shift set)");
+  app.add_option("--geometry", m.geometry,
+                 "optimise (default) or fixed: shieldings on the --xyz/--sdf geometry as given "
+                 "(needs --conformers single)");
+  app.add_option("--calibration", m.calibration_file,
+                 "a calibration file from qmnmr bench accuracy --write-calibration");
 }
 
 std::string read_input_file(const std::string& path, const char* what) {
@@ -116,6 +123,8 @@ JobRequest make_request(const MoleculeOptions& m, const Config& config) {
   r.conformers = m.conformers.value_or(config.conformers.value);
   r.max_conformers = m.max_conformers.value_or(config.max_conformers.value);
   r.stereoisomers = m.stereoisomers.value_or("one");
+  r.geometry = m.geometry.value_or("optimise");
+  r.calibration = calibration_for(m.calibration_file, config);
   check_request_settings(r);
   return r;
 }
@@ -277,6 +286,9 @@ int run_cli(int argc, char** argv) {
   batch->add_option("--preset", b.preset, "production, draft or test");
   batch->add_option("--conformers", b.conformers, "single, rdkit or crest");
   batch->add_option("--max-conformers", b.max_conformers, "most conformers that go to DFT");
+  std::optional<std::string> batch_calibration;
+  batch->add_option("--calibration", batch_calibration,
+                    "a calibration file from qmnmr bench accuracy --write-calibration");
   add_global_options(*batch, g);
   add_resource_options(*batch, g);
 
@@ -287,6 +299,33 @@ int run_cli(int argc, char** argv) {
   auto* cc = collect->add_flag("--csv", collect_csv, "one CSV row per shift");
   collect->add_flag("--json", collect_json, "print JSON")->excludes(cc);
   add_global_options(*collect, g);
+
+  auto* bench = app.add_subcommand("bench", "benchmarks: accuracy against experiment, scaling, "
+                                             "stage times, queue throughput");
+  bench->require_subcommand(1);
+  auto* accuracy = bench->add_subcommand(
+      "accuracy", "shifts of a benchmark set (DELTA50 layout) against experiment, with "
+                  "statistics, plots and report.html");
+  BenchAccuracyOptions ba;
+  std::string ba_set, ba_out;
+  std::optional<std::string> ba_compounds;
+  accuracy->add_option("set", ba_set, "folder with molecules/compound_NN.xyz and "
+                                      "experimental_shifts.json")->required();
+  accuracy->add_option("--preset", ba.preset, "production, draft or test");
+  accuracy->add_option("--solvent", ba.solvent, "the solvent of the shieldings (default chcl3)");
+  accuracy->add_option("--out", ba_out, "output folder, one job folder per compound (default "
+                                        "bench-accuracy-<preset>-<solvent>); rerun to resume");
+  auto* ba_list = accuracy->add_option("--compounds", ba_compounds, "compound numbers, e.g. 1,5,9 or 1-10");
+  accuracy->add_option("--limit", ba.limit, "the first N compounds")->excludes(ba_list);
+  accuracy->add_option("--geometry", ba.geometry,
+                       "fixed (default: shieldings on the set's geometries) or optimise (the "
+                       "whole pipeline)");
+  accuracy->add_option("--calibration", ba.calibration_file,
+                       "convert shieldings with this calibration (to test it on a set)");
+  accuracy->add_option("--write-calibration", ba.write_calibration,
+                       "write the lines fitted on this set to FILE (for --calibration)");
+  add_global_options(*accuracy, g);
+  add_resource_options(*accuracy, g);
 
   try {
     app.parse(argc, argv);
@@ -319,9 +358,16 @@ int run_cli(int argc, char** argv) {
     if (batch->parsed()) {
       b.file = batch_file;
       b.out_dir = fs::absolute(batch_out);
+      b.calibration = calibration_for(batch_calibration, config);
       return cmd_batch(config, b);
     }
     if (collect->parsed()) return cmd_collect(collect_dir, collect_csv, collect_json);
+    if (accuracy->parsed()) {
+      ba.set = ba_set;
+      ba.out_dir = ba_out;
+      if (ba_compounds) ba.compounds = bench::parse_compound_list(*ba_compounds);
+      return cmd_bench_accuracy(config, ba);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qmnmr: error: %s\n", e.what());
     return 1;
