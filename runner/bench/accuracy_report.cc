@@ -172,7 +172,7 @@ ScatterPlot residual_plot(const json& st, const std::string& nucleus) {
   p.lines.push_back({"zero", "#222222", 0, 0, true});
   if (st.contains("residual_sd")) {
     double sd3 = 3 * st["residual_sd"].get<double>();
-    p.lines.push_back({"3 standard deviations", "#c0392b", 0, sd3, true});
+    p.lines.push_back({"3 standard deviations of the fit's residuals", "#c0392b", 0, sd3, true});
     p.lines.push_back({"", "#c0392b", 0, -sd3, true});
   }
   return p;

@@ -29,6 +29,7 @@ double tick_step(double span, int count) {
 }
 
 std::string tick_text(double v, double step) {
+  if (std::abs(v) < step * 1e-6) v = 0;  // never "-0.0"
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", step < 1 ? (step < 0.1 ? 2 : 1) : 0, v);
   return buf;
@@ -116,6 +117,7 @@ std::string scatter_svg(const ScatterPlot& plot) {
     ly += 16;
   }
   for (const auto& l : plot.lines) {
+    if (l.name.empty()) continue;  // drawn, not listed (the lower of a pair of bounds)
     s += "<line x1=\"" + num(kLeft + 6) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(kLeft + 20) +
          "\" y2=\"" + num(ly - 4) + "\" stroke=\"" + xml_escape(l.colour) + "\" stroke-width=\"1.5\"" +
          (l.dashed ? " stroke-dasharray=\"4 3\"" : "") + "/><text x=\"" + num(kLeft + 24) +

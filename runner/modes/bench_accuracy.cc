@@ -148,14 +148,12 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
 
   // Count what finished.
   std::vector<bench::CompoundObservations> observed;
-  std::vector<const bench::ReferenceCompound*> observed_compounds;
   for (size_t i = 0; i < total; ++i) {
     if (compound_rows[i].value("state", "") != "complete") continue;
     JobPaths paths{out / compounds[i].id};
     auto results = json::parse(queue::read_file(paths.output() / "results.json"));
     try {
       observed.push_back(bench::compound_observations(compounds[i], results));
-      observed_compounds.push_back(&compounds[i]);
     } catch (const std::exception& e) {
       compound_rows[i]["state"] = "failed";
       compound_rows[i]["error"] = e.what();

@@ -55,5 +55,56 @@ TEST(JobSpec, StereoisomersRoundTripThroughInputJson) {
   EXPECT_EQ(back.stereoisomers, "all");
 }
 
+
+TEST(JobSpec, FixedGeometryNeedsAGeometryAndOneConformer) {
+  auto r = request();
+  r.geometry = "fixed";
+  r.conformers = "single";
+  try {
+    resolve_job(r);  // a SMILES has no geometry to keep
+    FAIL() << "accepted --geometry fixed with a SMILES";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--xyz or --sdf"), std::string::npos) << e.what();
+  }
+  r.molecule.format = chem::MoleculeInput::Format::xyz;
+  r.molecule.text = "1\n\nC 0 0 0\n";
+  EXPECT_EQ(resolve_job(r).geometry, GeometryMode::fixed);
+  r.conformers = "rdkit";
+  EXPECT_THROW(resolve_job(r), std::invalid_argument);
+  r.conformers = "single";
+  r.geometry = "relaxed";
+  EXPECT_THROW(resolve_job(r), std::invalid_argument);
+  r.geometry = "fixed";
+  auto back = request_from_json(r.to_json());
+  EXPECT_EQ(back.geometry, "fixed");
+  EXPECT_FALSE(request().to_json().contains("geometry"));  // older input.json files stay equal
+}
+
+TEST(JobSpec, CalibrationIsCheckedAgainstThePresetAndSolvent) {
+  chem::Calibration c;
+  c.name = "lab";
+  c.preset = "draft";
+  c.level = chem::find_preset("draft").level_label();
+  c.solvent = "chcl3";
+  c.nuclei["1H"] = {-0.95, 30.1, 10, 0.15, 0.2, 0.1, 0.15};
+  auto r = request();
+  r.preset = "draft";
+  r.calibration = c.to_json();
+  auto spec = resolve_job(r);
+  ASSERT_TRUE(spec.calibration);
+  EXPECT_EQ(spec.calibration->name, "lab");
+  EXPECT_EQ(request_from_json(r.to_json()).calibration, r.calibration);
+  r.preset = "production";
+  try {
+    resolve_job(r);
+    FAIL() << "a draft calibration was accepted for a production job";
+  } catch (const chem::ChemError& e) {
+    EXPECT_NE(std::string(e.what()).find("fitted at"), std::string::npos) << e.what();
+  }
+  r.preset = "draft";
+  r.solvent = "dmso";
+  EXPECT_THROW(resolve_job(r), chem::ChemError);
+}
+
 }  // namespace
 }  // namespace qmnmr::runner
