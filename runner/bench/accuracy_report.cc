@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "chem/spectrum_svg.h"
+#include "chem/text_lines.h"
 #include "queue/atomic_file.h"
 #include "runner/bench/scatter_svg.h"
 
@@ -241,6 +242,15 @@ std::string strip_xml_header(const std::string& svg) {
 
 void write_accuracy_outputs(const fs::path& dir, const json& doc) {
   queue::write_file_atomic(dir / "bench.json", doc.dump(1) + "\n");
+  std::string csv = "compound,name,index,atom,element,shielding,equivalent_shielding,predicted,"
+                    "experimental,error\n";
+  for (const auto& a : doc.at("atoms"))
+    csv += a["compound"].get<std::string>() + "," + chem::csv_field(a["name"].get<std::string>()) +
+           "," + std::to_string(a["index"].get<int>()) + "," + a["atom"].get<std::string>() + "," +
+           a["element"].get<std::string>() + "," + fmt(a["shielding"], 6) + "," +
+           fmt(a["equivalent_shielding"], 6) + "," + fmt(a["predicted"], 6) + "," +
+           fmt(a["experimental"], 3) + "," + fmt(a["error"], 6) + "\n";
+  queue::write_file_atomic(dir / "bench_atoms.csv", csv);
   const std::string md = accuracy_markdown(doc);
   queue::write_file_atomic(dir / "bench.md", md);
   std::string figures;

@@ -1,6 +1,6 @@
 // What `qmnmr bench accuracy` writes from its counted compounds: the
 // statistics (per nucleus, per atom and per group of equivalent atoms),
-// bench.json, bench.md (the table also printed to the terminal), SVG plots
+// bench.json, bench_atoms.csv, bench.md (the table also printed to the terminal), SVG plots
 // (predicted against experimental with the lines; cross-validated residuals),
 // one self-contained report.html, and the calibration fitted on the set.
 #pragma once
@@ -27,8 +27,8 @@ AccuracySummary accuracy_summary(const std::vector<CompoundObservations>& compou
 // worst atoms and the outliers below it).
 std::string accuracy_markdown(const nlohmann::json& doc);
 
-// bench.json, bench.md, plot_<nucleus>.svg, residuals_<nucleus>.svg and
-// report.html in `dir`.
+// bench.json, bench_atoms.csv (one row per assigned atom), bench.md,
+// plot_<nucleus>.svg, residuals_<nucleus>.svg and report.html in `dir`.
 void write_accuracy_outputs(const std::filesystem::path& dir, const nlohmann::json& doc);
 
 // The lines fitted on the set (equivalent atoms averaged, as `qmnmr run`

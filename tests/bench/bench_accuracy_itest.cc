@@ -1,0 +1,188 @@
+// qmnmr bench accuracy with the real NWChem and the test preset: all of the
+// shared DELTA50 compounds (every assigned atom counted, per atom and per
+// equivalent group, the cross-validated errors above the in-sample ones),
+// a rerun that skips every finished compound, a written calibration that
+// `qmnmr run` applies (and refuses at another level), the bench's shieldings
+// equal to a bare mpirun of the same inputs, and a SIGINT that keeps the
+// finished compounds for the next run.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "queue/atomic_file.h"
+#include "support/qmnmr_process.h"
+#include "support/temp_dir.h"
+
+namespace qmnmr::testing {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path delta50() { return fs::path(QMNMR_SHARED_DIR) / "delta50"; }
+
+bool have_delta50() { return fs::is_directory(delta50() / "molecules"); }
+
+#define NEED_DELTA50()                                                                      \
+  do {                                                                                      \
+    if (!have_delta50()) {                                                                  \
+      if (std::getenv("CI")) FAIL() << delta50() << " is missing in CI";                    \
+      GTEST_SKIP() << "needs ../shared/delta50 (reference data outside the repository)";    \
+    }                                                                                       \
+  } while (0)
+
+// Experimental shifts per nucleus, counted from the set itself.
+std::pair<int, int> assigned_atoms() {
+  auto doc = json::parse(queue::read_file(delta50() / "experimental_shifts.json"));
+  int h = 0, c = 0;
+  for (const auto& [id, m] : doc["molecules"].items()) {
+    h += static_cast<int>(m.value("h1_assignments", json::object()).size());
+    c += static_cast<int>(m.value("c13_assignments", json::object()).size());
+  }
+  return {h, c};
+}
+
+int run_script(const std::string& command, const fs::path& log) {
+  int rc = std::system((command + " > " + log.string() + " 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST(BenchAccuracy, EveryDelta50CompoundAtTheTestPreset) {
+  NEED_DELTA50();
+  TempDir dir("bench-accuracy");
+  const auto out = dir / "bench";
+  const auto cal = dir / "lab-test.json";
+  auto first = run_qmnmr({"bench", "accuracy", delta50().string(), "--preset", "test", "--out",
+                          out.string(), "--write-calibration", cal.string()},
+                         dir.path(), {}, "first");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("[40/40] compound_40"), std::string::npos) << first.out;
+
+  auto doc = json::parse(queue::read_file(out / "bench.json"));
+  ASSERT_EQ(doc["compounds"].size(), 40u);
+  for (const auto& c : doc["compounds"]) EXPECT_EQ(c["state"], "complete") << c.dump();
+  auto [h_atoms, c_atoms] = assigned_atoms();
+  const auto& h = doc["statistics"]["1H"];
+  const auto& c = doc["statistics"]["13C"];
+  EXPECT_EQ(h["per_atom"]["direct"]["n"], h_atoms);
+  EXPECT_EQ(c["per_atom"]["direct"]["n"], c_atoms);
+  EXPECT_EQ(h["per_atom"]["cross_validated"]["n"], h_atoms);
+  EXPECT_EQ(doc["atoms"].size(), static_cast<size_t>(h_atoms + c_atoms));
+  // Methyl H share one shift: fewer groups than atoms.
+  EXPECT_LT(h["equivalent_averaged"]["direct"]["n"].get<int>(), h_atoms);
+  for (const auto* st : {&h["per_atom"], &h["equivalent_averaged"], &c["per_atom"],
+                         &c["equivalent_averaged"]}) {
+    EXPECT_LT((*st)["fit"]["slope"].get<double>(), 0) << st->dump();
+    // A line that never saw a compound predicts it worse than one that did.
+    EXPECT_GT((*st)["cross_validated"]["mae"].get<double>(),
+              (*st)["in_sample"]["mae"].get<double>());
+    EXPECT_GE((*st)["cross_validated"]["rmsd"].get<double>(),
+              (*st)["cross_validated"]["mae"].get<double>());
+  }
+  const auto report = slurp(out / "report.html");
+  size_t svgs = 0;
+  for (auto p = report.find("<svg"); p != std::string::npos; p = report.find("<svg", p + 1)) ++svgs;
+  EXPECT_EQ(svgs, 4u);
+  EXPECT_EQ(report.find("src=\"http"), std::string::npos);  // self-contained
+  for (const char* f : {"bench.md", "bench_atoms.csv", "plot_1H.svg", "plot_13C.svg",
+                        "residuals_1H.svg", "residuals_13C.svg"})
+    EXPECT_TRUE(fs::is_regular_file(out / f)) << f;
+
+  // A rerun computes nothing and counts the same.
+  auto again = run_qmnmr({"bench", "accuracy", delta50().string(), "--preset", "test", "--out",
+                          out.string()},
+                         dir.path(), {}, "again");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("[40/40] compound_40 N-Methylpiperidine: complete already"),
+            std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("complete in"), std::string::npos);
+  auto doc2 = json::parse(queue::read_file(out / "bench.json"));
+  EXPECT_EQ(doc2["statistics"], doc["statistics"]);
+
+  // The bench's shieldings are a bare mpirun's of the same inputs; a changed one is caught.
+  const std::string script = std::string(QMNMR_SOURCE_DIR) + "/scripts/bench-bare-nwchem " +
+                             out.string() + " --compounds compound_01,compound_07";
+  ASSERT_EQ(run_script(script, dir / "bare.log"), 0) << slurp(dir / "bare.log");
+  EXPECT_NE(slurp(dir / "bare.log").find(": equal"), std::string::npos);
+  auto csv = slurp(out / "bench_atoms.csv");
+  auto row = csv.find("\ncompound_07,");
+  ASSERT_NE(row, std::string::npos);
+  auto field = row + 1;
+  for (int comma = 0; comma < 5; ++comma) field = csv.find(',', field) + 1;  // the shielding
+  csv.insert(field, "1");  // 183.1 -> 1183.1
+  queue::write_file_atomic(out / "bench_atoms.csv", csv);
+  EXPECT_EQ(run_script(script, dir / "bare2.log"), 1) << slurp(dir / "bare2.log");
+  EXPECT_NE(slurp(dir / "bare2.log").find("DIFFERS"), std::string::npos);
+
+  // The calibration fitted on the set converts a job's shieldings, with its
+  // cross-validated MAE as the uncertainty.
+  auto calibration = json::parse(queue::read_file(cal));
+  EXPECT_EQ(calibration["preset"], "test");
+  EXPECT_EQ(calibration["compounds"], 40);
+  const auto xyz = (delta50() / "molecules" / "compound_05.xyz").string();
+  auto run = run_qmnmr({"run", "--xyz", xyz, "--conformers", "single", "--geometry", "fixed",
+                        "--preset", "test", "--calibration", cal.string(), "--out",
+                        (dir / "acetonitrile").string()},
+                       dir.path(), {}, "run");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto results = json::parse(queue::read_file(dir / "acetonitrile/output/results.json"));
+  const auto& line = calibration["nuclei"]["13C"];
+  EXPECT_EQ(results["method"]["shift_conversion"]["13C"]["method"], "calibration");
+  EXPECT_EQ(results["method"]["calibration"]["name"], "lab-test.json");
+  for (const auto& r : results["c13_shifts"]) {
+    EXPECT_NEAR(r["shift"].get<double>(),
+                line["slope"].get<double>() * r["shielding"].get<double>() +
+                    line["intercept"].get<double>(),
+                1e-9);
+    EXPECT_DOUBLE_EQ(r["uncertainty_ppm"].get<double>(), line["cv_mae"].get<double>());
+  }
+  auto refused = run_qmnmr({"run", "--xyz", xyz, "--conformers", "single", "--preset", "draft",
+                            "--calibration", cal.string(), "--out", (dir / "refused").string()},
+                           dir.path(), {}, "refused");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("fitted at"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(dir / "refused/input.json"));
+}
+
+TEST(BenchAccuracy, SigintKeepsTheFinishedCompounds) {
+  NEED_DELTA50();
+  TempDir dir("bench-sigint");
+  const auto out = dir / "bench";
+  std::vector<std::string> args{"bench", "accuracy", delta50().string(), "--preset", "test",
+                                "--compounds", "1,3,40", "--out", out.string()};
+  QmnmrLaunch launch;
+  launch.args = args;
+  launch.cwd = dir.path();
+  launch.stdout_path = dir / "first.out";
+  launch.stderr_path = dir / "first.err";
+  launch.env = base_environment(dir.path());
+  pid_t pid = start_qmnmr(launch);
+  ASSERT_GT(pid, 0);
+  // Interrupt once the third compound's shielding is running.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         !fs::exists(out / "compound_40/scratch/shielding/conf_001/nwchem.nw"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 130) << slurp(dir / "first.err");
+  EXPECT_NE(slurp(dir / "first.err").find("run the same command again"), std::string::npos);
+  auto partial = json::parse(queue::read_file(out / "bench.json"));
+  EXPECT_EQ(partial["compounds"][0]["state"], "complete");
+  EXPECT_EQ(partial["compounds"][1]["state"], "complete");
+  EXPECT_EQ(partial["compounds"][2]["state"], "interrupted");
+  EXPECT_EQ(partial["statistics"]["13C"]["per_atom"]["direct"]["n"], 3);  // C of 1 and 3 counted
+
+  auto rest = run_qmnmr(args, dir.path(), {}, "rest");
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_NE(rest.out.find("[1/3] compound_01 Nitromethane: complete already"), std::string::npos);
+  EXPECT_NE(rest.out.find("[3/3] compound_40 N-Methylpiperidine: complete in"), std::string::npos)
+      << rest.out;
+}
+
+}  // namespace
+}  // namespace qmnmr::testing
