@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -248,6 +249,7 @@ class ProcessGroup {
   pid_t pid() const { return pid_; }
   bool reaped() const { return reaped_; }
   int status() const { return status_; }
+  long peak_rss_kb() const { return peak_rss_kb_; }
   int last_signal() const { return last_signal_; }
   const std::string& note() const { return note_; }
 
@@ -268,12 +270,15 @@ class ProcessGroup {
     if (reaped_) return true;
     int st = 0;
     pid_t r;
+    struct rusage usage {};
     do {
-      r = ::waitpid(pid_, &st, WNOHANG);
+      r = ::wait4(pid_, &st, WNOHANG, &usage);
     } while (r < 0 && errno == EINTR);
     if (r == pid_) {
       reaped_ = true;
       status_ = st;
+      // The leader's and its reaped descendants' peak: for mpirun, its largest rank.
+      peak_rss_kb_ = usage.ru_maxrss;
     } else if (r < 0) {
       // ECHILD: someone else took the status (SIGCHLD ignored, or a stray waitpid(-1)).
       reaped_ = true;
@@ -358,6 +363,7 @@ class ProcessGroup {
   bool reaped_ = false;
   bool drained_ = false;
   int status_ = 0;
+  long peak_rss_kb_ = 0;
   int last_signal_ = 0;
   std::string note_;
 };
@@ -500,6 +506,7 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   outcome.stop_signal = group.last_signal();
   outcome.error = group.note();
+  outcome.peak_rss_kb = group.peak_rss_kb();
   const int st = group.status();
   if (st != -1 && WIFEXITED(st)) outcome.exit_code = WEXITSTATUS(st);
   if (st != -1 && WIFSIGNALED(st)) outcome.signal = WTERMSIG(st);

@@ -80,6 +80,10 @@ struct Outcome {
   int signal = 0;       // the signal that ended the leader, else 0
   int stop_signal = 0;  // the last signal the escalation sent to the group, else 0
   double seconds = 0;   // wall time from spawn until the group was gone
+  // Peak resident memory (wait4's ru_maxrss) of the largest process among the
+  // leader and the descendants it reaped - for mpirun, its largest rank. 0 when
+  // the leader's status was lost.
+  long peak_rss_kb = 0;
   std::string error;    // failed_to_start: why; otherwise notes (leftover group, lost status)
 
   // True only when the program exited with code 0.

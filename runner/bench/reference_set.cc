@@ -149,11 +149,11 @@ std::vector<ReferenceCompound> choose_compounds(const ReferenceSet& set,
   return set.compounds;
 }
 
-std::vector<int> parse_compound_list(const std::string& text) {
+std::vector<int> parse_number_list(const std::string& text, const std::string& option) {
   std::vector<int> out;
   auto bad = [&] {
-    return std::invalid_argument("--compounds '" + text +
-                                 "' is not a list of compound numbers; write e.g. 1,5,9 or 1-10");
+    return std::invalid_argument(option + " '" + text +
+                                 "' is not a list of whole numbers; write e.g. 1,5,9 or 1-4");
   };
   std::string compact;
   for (char ch : text)

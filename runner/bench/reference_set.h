@@ -37,7 +37,8 @@ std::vector<ReferenceCompound> choose_compounds(const ReferenceSet& set,
                                                 const std::vector<int>& numbers,
                                                 std::optional<int> limit);
 
-// "1,5,9" or "1-5,9" -> {1,5,9} / {1,2,3,4,5,9}; throws on anything else.
-std::vector<int> parse_compound_list(const std::string& text);
+// "1,5,9" or "1-5,9" -> {1,5,9} / {1,2,3,4,5,9} (whole numbers >= 1);
+// throws std::invalid_argument naming `option` on anything else.
+std::vector<int> parse_number_list(const std::string& text, const std::string& option);
 
 }  // namespace qmnmr::bench

@@ -22,6 +22,9 @@
 #include "runner/modes/app.h"
 #include "runner/modes/batch.h"
 #include "runner/modes/bench_accuracy.h"
+#include "runner/modes/bench_queue.h"
+#include "runner/modes/bench_scaling.h"
+#include "runner/modes/bench_stages.h"
 #include "runner/bench/reference_set.h"
 #include "runner/modes/doctor.h"
 #include "runner/pipeline/job_request.h"
@@ -327,6 +330,43 @@ int run_cli(int argc, char** argv) {
   add_global_options(*accuracy, g);
   add_resource_options(*accuracy, g);
 
+  auto* scaling = bench->add_subcommand(
+      "scaling", "one optimisation and one shielding at each MPI rank count: time, speed-up, "
+                 "efficiency, peak memory per rank");
+  BenchScalingOptions bs;
+  std::string bs_out, bs_ranks;
+  auto* bs_group = scaling->add_option_group("molecule", "at most one of --smiles, --xyz (default ethanol)");
+  bs_group->add_option("--smiles", bs.smiles, "the molecule as SMILES");
+  bs_group->add_option("--xyz", bs.xyz_file, "the molecule as an XYZ file");
+  bs_group->require_option(0, 1);
+  scaling->add_option("--preset", bs.preset, "production, draft or test");
+  scaling->add_option("--solvent", bs.solvent, "chcl3, dmso, ..., vacuum");
+  scaling->add_option("--ranks", bs_ranks, "rank counts, e.g. 1,2,4 (default 1, 2, 4, ... up "
+                                           "to the plan's pick)");
+  scaling->add_flag("--shielding-only", bs.shielding_only, "skip the optimisation");
+  scaling->add_option("--out", bs_out, "output folder (default bench-scaling-<preset>); rerun "
+                                       "to resume");
+  add_global_options(*scaling, g);
+  scaling->add_option("--memory", g.memory, "memory budget, e.g. 3g (QMNMR_MEMORY)");
+
+  auto* stages = bench->add_subcommand(
+      "stages", "per-stage wall time over the finished jobs of a data root, batch or bench folder");
+  std::string stages_dir;
+  bool stages_json = false;
+  stages->add_option("dir", stages_dir, "data root, batch/bench folder or job folder")->required();
+  stages->add_flag("--json", stages_json, "print JSON");
+  add_global_options(*stages, g);
+
+  auto* queue_bench = bench->add_subcommand(
+      "queue", "queue throughput: claim + complete of empty jobs by 1 and by several processes");
+  BenchQueueOptions bq;
+  std::string bq_processes = "1,4", bq_dir;
+  queue_bench->add_option("--jobs", bq.jobs, "empty jobs (default 2000)");
+  queue_bench->add_option("--processes", bq_processes, "process counts (default 1,4)");
+  queue_bench->add_option("--dir", bq_dir, "folder for queue.db (default: a temporary one)");
+  queue_bench->add_flag("--json", bq.json, "print JSON");
+  add_global_options(*queue_bench, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -365,8 +405,19 @@ int run_cli(int argc, char** argv) {
     if (accuracy->parsed()) {
       ba.set = ba_set;
       ba.out_dir = ba_out;
-      if (ba_compounds) ba.compounds = bench::parse_compound_list(*ba_compounds);
+      if (ba_compounds) ba.compounds = bench::parse_number_list(*ba_compounds, "--compounds");
       return cmd_bench_accuracy(config, ba);
+    }
+    if (scaling->parsed()) {
+      bs.out_dir = bs_out;
+      if (!bs_ranks.empty()) bs.ranks = bench::parse_number_list(bs_ranks, "--ranks");
+      return cmd_bench_scaling(config, bs);
+    }
+    if (stages->parsed()) return cmd_bench_stages(stages_dir, stages_json);
+    if (queue_bench->parsed()) {
+      bq.processes = bench::parse_number_list(bq_processes, "--processes");
+      bq.dir = bq_dir;
+      return cmd_bench_queue(bq);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qmnmr: error: %s\n", e.what());

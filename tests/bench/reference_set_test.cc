@@ -80,11 +80,11 @@ TEST(ReferenceSet, WrongLayoutsAreNamedWithTheFix) {
 }
 
 TEST(ReferenceSet, ChoosesCompounds) {
-  EXPECT_EQ(parse_compound_list("1,5, 9"), (std::vector<int>{1, 5, 9}));
-  EXPECT_EQ(parse_compound_list("3-5,8"), (std::vector<int>{3, 4, 5, 8}));
-  EXPECT_THROW(parse_compound_list("1;2"), std::invalid_argument);
-  EXPECT_THROW(parse_compound_list("5-3"), std::invalid_argument);
-  EXPECT_THROW(parse_compound_list("0"), std::invalid_argument);
+  EXPECT_EQ(parse_number_list("1,5, 9", "--compounds"), (std::vector<int>{1, 5, 9}));
+  EXPECT_EQ(parse_number_list("3-5,8", "--compounds"), (std::vector<int>{3, 4, 5, 8}));
+  EXPECT_THROW(parse_number_list("1;2", "--compounds"), std::invalid_argument);
+  EXPECT_THROW(parse_number_list("5-3", "--compounds"), std::invalid_argument);
+  EXPECT_THROW(parse_number_list("0", "--compounds"), std::invalid_argument);
   ReferenceSet set;
   for (int n : {1, 2, 3}) set.compounds.push_back({"compound_0" + std::to_string(n), n, "x", "", {}, {}});
   EXPECT_EQ(choose_compounds(set, {3, 1, 3}, std::nullopt).size(), 2u);

@@ -64,6 +64,19 @@ TEST_F(SupervisorTest, ExitCodeIsReported) {
   EXPECT_LT(o.seconds, 5.0);
 }
 
+TEST_F(SupervisorTest, PeakMemoryOfTheLargestDescendantIsReported) {
+  // sort holds its one 40 MB line in memory; it is sh's child, as NWChem's ranks are mpirun's.
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "head -c 40000000 /dev/zero | sort > /dev/null"};
+  Outcome big = run_process(spec);
+  ASSERT_TRUE(big.ok()) << big.describe();
+  EXPECT_GT(big.peak_rss_kb, 39000);
+  spec.argv = {"true"};
+  Outcome small = run_process(spec);
+  EXPECT_GT(small.peak_rss_kb, 0);
+  EXPECT_LT(small.peak_rss_kb, 20000);
+}
+
 TEST_F(SupervisorTest, SignalledIsReported) {
   ProcessSpec spec;
   spec.argv = {"sh", "-c", "kill -TERM $$"};
