@@ -69,9 +69,12 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
                                : json(nullptr);
   const auto& preset = chem::find_preset(options.preset.value_or(config.preset.value));
   const auto& solvent = chem::find_solvent(options.solvent.value_or(config.solvent.value));
+  // The default folder names everything that changes the jobs, so two kinds of run never meet.
   fs::path out = options.out_dir.empty()
                      ? fs::absolute("bench-accuracy-" + std::string(preset.name) + "-" +
-                                    std::string(solvent.key))
+                                    std::string(solvent.key) +
+                                    (options.geometry == "optimise" ? "-optimise" : "") +
+                                    (calibration.is_null() ? "" : "-calibrated"))
                      : fs::absolute(options.out_dir);
   // Every request is checked before anything runs.
   std::vector<JobRequest> requests;

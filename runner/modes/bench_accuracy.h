@@ -17,7 +17,7 @@ namespace qmnmr::runner {
 
 struct BenchAccuracyOptions {
   std::filesystem::path set;
-  std::filesystem::path out_dir;  // default bench-accuracy-<preset>-<solvent>
+  std::filesystem::path out_dir;  // default bench-accuracy-<preset>-<solvent>[-optimise][-calibrated]
   std::optional<std::string> preset, solvent, calibration_file, write_calibration;
   std::string geometry = "fixed";  // fixed | optimise
   std::vector<int> compounds;      // compound numbers; empty = all (or --limit)
