@@ -86,23 +86,16 @@ nlohmann::json ShiftConversion::to_json() const {
   j["nucleus"] = std::string(nucleus_name(nucleus));
   j["level"] = level;
   j["solvent"] = solvent;
-  if (method == ShiftMethod::regression) {
-    j["method"] = "regression";
+  if (method != ShiftMethod::tms_reference) {
+    j["method"] = method == ShiftMethod::regression ? "regression" : "calibration";
     j["formula"] = "shift = slope * shielding + intercept";
     j["slope"] = slope;
     j["intercept"] = intercept;
     j["mae"] = *mae;
     j["rmsd"] = *rmsd;
     j["n"] = *n;
-  } else if (method == ShiftMethod::calibration) {
-    j["method"] = "calibration";
-    j["formula"] = "shift = slope * shielding + intercept";
-    j["slope"] = slope;
-    j["intercept"] = intercept;
-    j["mae"] = *mae;
-    j["rmsd"] = *rmsd;
-    j["n"] = *n;
-    j["uncertainty"] = "the calibration's leave-one-compound-out MAE";
+    if (method == ShiftMethod::calibration)
+      j["uncertainty"] = "the calibration's leave-one-compound-out MAE";
   } else {
     j["method"] = "tms_reference";
     j["formula"] = "shift = sigma_tms - shielding";

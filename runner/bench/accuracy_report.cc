@@ -39,6 +39,33 @@ std::string max_error(const json& stats, int digits) {
          m["atom"].get<std::string>() + ")";
 }
 
+constexpr const char* kColumns[] = {
+    "nucleus", "atoms counted", "n", "preset conversion MAE / RMSD",
+    "fitted line: slope, intercept", "in-sample MAE / RMSD",
+    "cross-validated MAE / RMSD (leave one compound out)", "largest cross-validated error"};
+
+// One row per nucleus and counting, the cells of kColumns (Markdown and HTML alike).
+std::vector<std::vector<std::string>> table_rows(const json& doc) {
+  std::vector<std::vector<std::string>> rows;
+  for (const char* nucleus : kNuclei) {
+    if (!doc["statistics"].contains(nucleus)) continue;
+    const int d = digits_for(nucleus);
+    for (Counting counting : kCountings) {
+      const auto& st = doc["statistics"][nucleus][counting_name(counting)];
+      rows.push_back(
+          {nucleus, counting == Counting::per_atom ? "each atom" : "equivalent atoms averaged",
+           std::to_string(st["direct"].value("n", 0)), mae_rmsd(st["direct"], d),
+           st.contains("fit")
+               ? fmt(st["fit"]["slope"], 4) + ", " + fmt(st["fit"]["intercept"], 3)
+               : "-",
+           mae_rmsd(st.value("in_sample", json()), d),
+           mae_rmsd(st.value("cross_validated", json()), d),
+           max_error(st.value("cross_validated", json()), d)});
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 AccuracySummary accuracy_summary(const std::vector<CompoundObservations>& compounds) {
@@ -75,24 +102,14 @@ std::string accuracy_markdown(const json& doc) {
   std::string s = "Accuracy of " + m.value("level", "") + " (preset " + m.value("preset", "") +
                   ", solvent " + m.value("solvent", "") + ") against experiment; " +
                   m.value("geometry", "") + ". Errors in ppm, MAE / RMSD.\n\n";
-  s += "| nucleus | atoms counted | n | preset conversion | fitted line (slope, intercept) | "
-       "in-sample | cross-validated (leave one compound out) | largest cross-validated error |\n";
-  s += "|---|---|---|---|---|---|---|---|\n";
-  for (const char* nucleus : kNuclei) {
-    if (!doc["statistics"].contains(nucleus)) continue;
-    const int d = digits_for(nucleus);
-    for (Counting counting : kCountings) {
-      const auto& st = doc["statistics"][nucleus][counting_name(counting)];
-      std::string fit = st.contains("fit") ? fmt(st["fit"]["slope"], 4) + ", " +
-                                                 fmt(st["fit"]["intercept"], 3)
-                                           : "-";
-      s += std::string("| ") + nucleus + " | " +
-           (counting == Counting::per_atom ? "each atom" : "equivalent atoms averaged") + " | " +
-           std::to_string(st["direct"].value("n", 0)) + " | " + mae_rmsd(st["direct"], d) + " | " +
-           fit + " | " + mae_rmsd(st.value("in_sample", json()), d) + " | " +
-           mae_rmsd(st.value("cross_validated", json()), d) + " | " +
-           max_error(st.value("cross_validated", json()), d) + " |\n";
-    }
+  const auto rows = table_rows(doc);
+  for (size_t i = 0; i < std::size(kColumns); ++i) s += std::string("| ") + kColumns[i] + " ";
+  s += "|\n";
+  for (size_t i = 0; i < std::size(kColumns); ++i) s += "|---";
+  s += "|\n";
+  for (const auto& row : rows) {
+    for (const auto& cell : row) s += "| " + cell + " ";
+    s += "|\n";
   }
   std::string outliers;
   for (const char* nucleus : kNuclei) {
@@ -183,26 +200,13 @@ std::string html_escape(const std::string& s) { return chem::xml_escape(s); }
 
 // The Markdown table rows as an HTML table (the report reads the same figures).
 std::string html_table(const json& doc) {
-  std::string h = "<table><tr><th>nucleus</th><th>atoms counted</th><th>n</th><th>preset "
-                  "conversion<br>MAE / RMSD</th><th>fitted line<br>slope, intercept</th><th>in-sample"
-                  "<br>MAE / RMSD</th><th>cross-validated<br>MAE / RMSD</th><th>largest "
-                  "cross-validated error</th></tr>\n";
-  for (const char* nucleus : kNuclei) {
-    if (!doc["statistics"].contains(nucleus)) continue;
-    const int d = digits_for(nucleus);
-    for (Counting counting : kCountings) {
-      const auto& st = doc["statistics"][nucleus][counting_name(counting)];
-      std::string fit = st.contains("fit") ? fmt(st["fit"]["slope"], 4) + ", " +
-                                                 fmt(st["fit"]["intercept"], 3)
-                                           : "-";
-      h += std::string("<tr><td>") + nucleus + "</td><td>" +
-           (counting == Counting::per_atom ? "each atom" : "equivalent atoms averaged") +
-           "</td><td>" + std::to_string(st["direct"].value("n", 0)) + "</td><td>" +
-           mae_rmsd(st["direct"], d) + "</td><td>" + fit + "</td><td>" +
-           mae_rmsd(st.value("in_sample", json()), d) + "</td><td>" +
-           mae_rmsd(st.value("cross_validated", json()), d) + "</td><td>" +
-           html_escape(max_error(st.value("cross_validated", json()), d)) + "</td></tr>\n";
-    }
+  std::string h = "<table><tr>";
+  for (const char* c : kColumns) h += std::string("<th>") + c + "</th>";
+  h += "</tr>\n";
+  for (const auto& row : table_rows(doc)) {
+    h += "<tr>";
+    for (const auto& cell : row) h += "<td>" + html_escape(cell) + "</td>";
+    h += "</tr>\n";
   }
   return h + "</table>\n";
 }
