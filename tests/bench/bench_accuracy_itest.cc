@@ -4,7 +4,8 @@
 // a rerun that skips every finished compound, a written calibration that
 // `qmnmr run` applies (and refuses at another level), the bench's shieldings
 // equal to a bare mpirun of the same inputs, and a SIGINT that keeps the
-// finished compounds for the next run.
+// finished compounds for the next run. Each job runs one NWChem rank, so that
+// ctest -j2 runs these beside another one-rank test (tests/CMakeLists.txt).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -58,7 +59,7 @@ TEST(BenchAccuracy, EveryDelta50CompoundAtTheTestPreset) {
   const auto out = dir / "bench";
   const auto cal = dir / "lab-test.json";
   auto first = run_qmnmr({"bench", "accuracy", delta50().string(), "--preset", "test", "--out",
-                          out.string(), "--write-calibration", cal.string()},
+                          out.string(), "--write-calibration", cal.string(), "--ranks", "1"},
                          dir.path(), {}, "first");
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_NE(first.out.find("[40/40] compound_40"), std::string::npos) << first.out;
@@ -95,7 +96,7 @@ TEST(BenchAccuracy, EveryDelta50CompoundAtTheTestPreset) {
 
   // A rerun computes nothing and counts the same.
   auto again = run_qmnmr({"bench", "accuracy", delta50().string(), "--preset", "test", "--out",
-                          out.string()},
+                          out.string(), "--ranks", "1"},
                          dir.path(), {}, "again");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("[40/40] compound_40 N-Methylpiperidine: complete already"),
@@ -154,7 +155,7 @@ TEST(BenchAccuracy, SigintKeepsTheFinishedCompounds) {
   TempDir dir("bench-sigint");
   const auto out = dir / "bench";
   std::vector<std::string> args{"bench", "accuracy", delta50().string(), "--preset", "test",
-                                "--compounds", "1,3,40", "--out", out.string()};
+                                "--compounds", "1,3,40", "--out", out.string(), "--ranks", "1"};
   QmnmrLaunch launch;
   launch.args = args;
   launch.cwd = dir.path();
