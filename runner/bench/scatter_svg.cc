@@ -108,7 +108,16 @@ std::string scatter_svg(const ScatterPlot& plot) {
            xml_escape(ser.colour) + "\" fill-opacity=\"0.75\"><title>" + xml_escape(p.label) +
            "</title></circle>\n";
     }
-  // Legend, top left inside the plot.
+  // Legend, top left inside the plot, on white so that points do not cross its text.
+  size_t entries = plot.series.size(), longest = 0;
+  for (const auto& l : plot.lines) entries += l.name.empty() ? 0 : 1;
+  for (const auto& ser : plot.series) longest = std::max(longest, ser.name.size());
+  for (const auto& l : plot.lines) longest = std::max(longest, l.name.size());
+  if (entries > 0)
+    s += "<rect x=\"" + num(kLeft + 2) + "\" y=\"" + num(kTop + 2) + "\" width=\"" +
+         num(28 + 6.0 * static_cast<double>(longest)) + "\" height=\"" +
+         num(16.0 * static_cast<double>(entries) + 6) +
+         "\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n";
   double ly = kTop + 16;
   for (const auto& ser : plot.series) {
     s += "<circle cx=\"" + num(kLeft + 14) + "\" cy=\"" + num(ly - 4) + "\" r=\"4\" fill=\"" +
