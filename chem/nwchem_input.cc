@@ -141,7 +141,8 @@ std::string write_nwchem_input(const NwchemInput& in) {
   }
   out += "dft\n  xc " + functional + "\n  mult " + std::to_string(in.multiplicity) + "\n";
   if (in.multiplicity > 1) out += "  odft\n";
-  if (!in.grid.empty()) out += "  grid " + checked_token(in.grid, "grid", "") + "\n";
+  // A named grid ("fine") or an explicit one ("lebedev 21 8"): safe words and spaces.
+  if (!in.grid.empty()) out += "  grid " + checked_token(in.grid, "grid", " ") + "\n";
   if (in.scf_rescue) {
     out += "  iterations " + std::to_string(std::max(300, in.max_scf_iterations.value_or(0))) +
            "\n";

@@ -9,7 +9,9 @@
 namespace qmnmr::chem {
 
 // One DFT level: functional, basis (NWChem library name), the XC
-// integration grid (empty = NWChem's default, "medium") and, for the
+// integration grid (empty = NWChem's default: "medium", and "fine" in a
+// shielding run, where NWChem also raises any named grid to "fine"; an
+// explicit "lebedev <radial> <angular index>" it keeps) and, for the
 // geometry level, the optimiser's convergence criteria (empty = NWChem's
 // default; "loose" for the test preset only).
 struct Level {

@@ -22,6 +22,8 @@ TEST(Presets, DraftAndTest) {
   const Preset& t = find_preset("test");
   EXPECT_EQ(t.level_label(), "B3LYP/STO-3G//B3LYP/STO-3G");
   EXPECT_EQ(t.geometry.grid, "xcoarse");
+  // NWChem's property task runs named grids on "fine"; an explicit grid is kept.
+  EXPECT_EQ(t.shielding.grid, "lebedev 21 8");
 }
 
 TEST(Presets, UnknownNameListsValidOnes) {
