@@ -10,6 +10,7 @@
 #include <GraphMol/new_canon.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -109,6 +110,99 @@ int handedness(const Geometry& g, unsigned x, unsigned a, unsigned b, unsigned c
   return v > 0 ? 1 : (v < 0 ? -1 : 0);
 }
 
+// A bond that does not rotate on the NMR time scale at room temperature, so
+// that the two substituents r1, r2 of its nitrogen n are distinct (the two
+// N-methyls of DMF and DMAc: 2.88 / 2.96 ppm): an amide or thioamide
+// X=C(-n) whose carbon bears C or H (not a urea or carbamate, which rotate
+// faster), or an N-nitroso X=N-n. `x` is the doubly bonded O or S, `c` its
+// partner.
+struct HinderedRotor {
+  unsigned x, c, n, r1, r2;
+};
+
+std::vector<HinderedRotor> hindered_rotors(const RDKit::ROMol& mol) {
+  std::vector<HinderedRotor> out;
+  for (const auto* n : mol.atoms()) {
+    if (n->getAtomicNum() != 7 || n->getDegree() != 3 || n->getIsAromatic() ||
+        n->getFormalCharge() != 0)
+      continue;
+    for (const auto* bond : mol.atomBonds(n)) {
+      if (bond->getBondType() != RDKit::Bond::SINGLE || mol.getRingInfo()->numBondRings(bond->getIdx()))
+        continue;
+      const auto* c = bond->getOtherAtom(n);
+      const RDKit::Atom* x = nullptr;
+      bool other_ok = true;
+      for (const auto* cb : mol.atomBonds(c)) {
+        const auto* o = cb->getOtherAtom(c);
+        if (o == n) continue;
+        if (cb->getBondType() == RDKit::Bond::DOUBLE &&
+            (o->getAtomicNum() == 8 || (o->getAtomicNum() == 16 && c->getAtomicNum() == 6)))
+          x = o;
+        else if (o->getAtomicNum() != 6 && o->getAtomicNum() != 1)
+          other_ok = false;  // urea, carbamate
+      }
+      if (!x || !other_ok || (c->getAtomicNum() != 6 && c->getAtomicNum() != 7)) continue;
+      if (c->getAtomicNum() == 7 && c->getDegree() != 2) continue;  // N-nitroso only
+      std::vector<unsigned> rs;
+      for (const auto* r : mol.atomNeighbors(n))
+        if (r != c) rs.push_back(r->getIdx());
+      out.push_back({x->getIdx(), c->getIdx(), n->getIdx(), rs[0], rs[1]});
+    }
+  }
+  return out;
+}
+
+// The atoms reachable from `start` without passing through `blocked`.
+std::set<unsigned> branch(const RDKit::ROMol& mol, unsigned start, unsigned blocked) {
+  std::set<unsigned> seen{start};
+  std::vector<unsigned> todo{start};
+  while (!todo.empty()) {
+    unsigned a = todo.back();
+    todo.pop_back();
+    for (const auto* nb : mol.atomNeighbors(mol.getAtomWithIdx(a))) {
+      unsigned b = nb->getIdx();
+      if (b != blocked && seen.insert(b).second) todo.push_back(b);
+    }
+  }
+  return seen;
+}
+
+// True when r (on n) sits on the same side of the c-n bond as x (on c).
+bool cis_across(const Geometry& g, unsigned x, unsigned c, unsigned n, unsigned r) {
+  auto vec = [&](unsigned from, unsigned to) {
+    const auto &a = g.atoms[from], &b = g.atoms[to];
+    return std::array<double, 3>{b.x - a.x, b.y - a.y, b.z - a.z};
+  };
+  auto dot = [](const std::array<double, 3>& a, const std::array<double, 3>& b) {
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  };
+  auto axis = vec(c, n), u = vec(c, x), w = vec(n, r);
+  const double len2 = dot(axis, axis);
+  const double ku = dot(u, axis) / len2, kw = dot(w, axis) / len2;
+  std::array<double, 3> up{u[0] - ku * axis[0], u[1] - ku * axis[1], u[2] - ku * axis[2]};
+  std::array<double, 3> wp{w[0] - kw * axis[0], w[1] - kw * axis[1], w[2] - kw * axis[2]};
+  return dot(up, wp) > 0;
+}
+
+// Splits the classes that hold atoms of both substituents of a hindered
+// rotor's nitrogen: each substituent keeps its own atoms apart from the
+// other's. Class ids are renumbered to the lowest atom index of each class.
+void split_hindered_rotors(const RDKit::ROMol& mol, std::vector<int>& classes) {
+  int next = static_cast<int>(classes.size());  // fresh ids, renumbered below
+  for (const auto& r : hindered_rotors(mol)) {
+    auto b1 = branch(mol, r.r1, r.n), b2 = branch(mol, r.r2, r.n);
+    if (b1.count(r.c) || b2.count(r.c) || b1.count(r.r2)) continue;  // in a ring
+    std::set<int> in_b1;
+    for (unsigned a : b1) in_b1.insert(classes[a]);
+    std::map<int, int> fresh;
+    for (unsigned a : b2)
+      if (in_b1.count(classes[a])) classes[a] = fresh.emplace(classes[a], next++).first->second;
+  }
+  std::map<int, int> lowest;
+  for (size_t i = 0; i < classes.size(); ++i) lowest.emplace(classes[i], static_cast<int>(i));
+  for (auto& c : classes) c = lowest[c];
+}
+
 }  // namespace
 
 Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer) {
@@ -138,6 +232,20 @@ Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& confor
         handedness(out, xi, a->getIdx(), b->getIdx(), c->getIdx()))
       continue;
     auto ga = group_atoms(mol, a, x), gb = group_atoms(mol, b, x);
+    for (size_t k = 0; k < ga.size() && k < gb.size(); ++k)
+      std::swap(out.atoms[ga[k]], out.atoms[gb[k]]);
+  }
+  // The two equal substituents on an amide-like nitrogen (the N-methyls of
+  // DMF): the one cis to the O in the molecule's geometry is that one in
+  // every conformer.
+  for (const auto& r : hindered_rotors(mol)) {
+    const auto* a = mol.getAtomWithIdx(r.r1);
+    const auto* b = mol.getAtomWithIdx(r.r2);
+    const auto* n = mol.getAtomWithIdx(r.n);
+    if (ranks[r.r1] != ranks[r.r2] || !swappable(mol, a, n) || !swappable(mol, b, n)) continue;
+    if (cis_across(molecule.geometry, r.x, r.c, r.n, r.r1) == cis_across(out, r.x, r.c, r.n, r.r1))
+      continue;
+    auto ga = group_atoms(mol, a, n), gb = group_atoms(mol, b, n);
     for (size_t k = 0; k < ga.size() && k < gb.size(); ++k)
       std::swap(out.atoms[ga[k]], out.atoms[gb[k]]);
   }
@@ -189,6 +297,7 @@ std::vector<int> nmr_equivalence_classes(const Molecule& molecule) {
     for (auto& c : classes)
       if (ids.count(c)) c = low;
   }
+  split_hindered_rotors(mol, classes);
   return classes;
 }
 

@@ -18,8 +18,10 @@ std::vector<int> symmetry_classes(const Molecule& molecule);
 // or the other with an isotope gives the same molecule (homotopic) or mirror
 // images (enantiotopic); diastereotopic atoms (the CH2 protons next to a
 // stereocentre, the methyls of an isopropyl on one) get separate classes. The
-// H of a CH3 or NH3+ always share one (fast rotation). Ids are the lowest atom
-// index of each class. Depends on the configuration of `molecule.geometry`,
+// H of a CH3 or NH3+ always share one (fast rotation). The two substituents of
+// an amide, thioamide or N-nitroso nitrogen never share one (the C-N bond does
+// not rotate on the NMR time scale: DMF's two N-methyls are 2.88 and 2.96 ppm).
+// Ids are the lowest atom index of each class. Depends on the configuration of `molecule.geometry`,
 // not on its conformation.
 std::vector<int> nmr_equivalence_classes(const Molecule& molecule);
 
@@ -29,7 +31,8 @@ std::vector<int> nmr_equivalence_classes(const Molecule& molecule);
 // two methyls of an isopropyl), the conformer's pair is swapped when it sits
 // the other way round. The structure is unchanged; only labels move, so that
 // diastereotopic atoms (nmr_equivalence_classes) mean the same atom in every
-// conformer. ETKDG places such pairs at random; CREST/xTB do not swap them.
+// conformer. Likewise the two equal CH3-like groups on an amide nitrogen: the
+// one cis to the carbonyl O in the molecule's geometry stays so labelled. ETKDG places such pairs at random; CREST/xTB do not swap them.
 Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer);
 
 // The atoms of each class, in order of each class's lowest atom index; each

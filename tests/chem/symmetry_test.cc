@@ -217,6 +217,51 @@ TEST(NmrEquivalence, XyzInputGivesTheSameClassesAsSmiles) {
   EXPECT_EQ(symmetry_groups(nmr_equivalence_classes(m)), expected);
 }
 
+TEST(NmrEquivalence, AmideNMethylsAreDistinctEachOneClass) {
+  // DMF CN(C)C=O and DMAc: the C-N bond does not rotate on the NMR time scale.
+  for (const char* smiles : {"CN(C)C=O", "CN(C)C(C)=O", "CN(C)C(C)=S", "CN(C)N=O"}) {
+    Molecule m = molecule_from_smiles(smiles);
+    auto cls = nmr_equivalence_classes(m);
+    EXPECT_NE(cls[0], cls[2]) << smiles;  // the two N-methyl carbons
+    auto h0 = hydrogens_on(m, 0), h2 = hydrogens_on(m, 2);
+    ASSERT_EQ(h0.size(), 3u);
+    for (int h : h0) EXPECT_EQ(cls[h], cls[h0[0]]) << smiles;  // each methyl one class
+    for (int h : h2) EXPECT_EQ(cls[h], cls[h2[0]]) << smiles;
+    EXPECT_NE(cls[h0[0]], cls[h2[0]]) << smiles;
+    for (size_t i = 0; i < cls.size(); ++i)  // ids are the lowest atom of their class
+      EXPECT_LE(cls[i], static_cast<int>(i));
+  }
+  // Ureas and carbamates rotate fast enough to average; amines, and amides in a
+  // ring, have nothing to split.
+  struct Pair {
+    const char* smiles;
+    int a, b;  // the N-methyl carbons
+  };
+  for (auto [smiles, a, b] : {Pair{"CN(C)C(=O)N(C)C", 0, 2}, Pair{"COC(=O)N(C)C", 5, 6},
+                              Pair{"CN(C)CC", 0, 2}}) {
+    Molecule m = molecule_from_smiles(smiles);
+    auto cls = nmr_equivalence_classes(m);
+    EXPECT_EQ(cls[a], cls[b]) << smiles;
+  }
+}
+
+TEST(NmrEquivalence, AmideMethylsKeepTheirSideInEveryConformer) {
+  Molecule m = molecule_from_smiles("CN(C)C(C)=O");
+  // The same conformer with the two N-methyl groups' coordinates exchanged
+  // (as ETKDG may place them) is relabelled back.
+  Geometry swapped = m.geometry;
+  auto h0 = hydrogens_on(m, 0), h2 = hydrogens_on(m, 2);
+  std::swap(swapped.atoms[0], swapped.atoms[2]);
+  for (size_t k = 0; k < 3; ++k) std::swap(swapped.atoms[h0[k]], swapped.atoms[h2[k]]);
+  auto aligned = align_equivalent_atoms(m, swapped);
+  for (int a : {0, 2}) {
+    EXPECT_NEAR(aligned.atoms[a].x, m.geometry.atoms[a].x, 1e-9);
+    EXPECT_NEAR(aligned.atoms[a].y, m.geometry.atoms[a].y, 1e-9);
+  }
+  auto same = align_equivalent_atoms(m, m.geometry);
+  EXPECT_NEAR(same.atoms[0].z, m.geometry.atoms[0].z, 1e-12);
+}
+
 TEST(NmrEquivalence, TakesWellUnderASecondFor25HeavyAtoms) {
   // Testosterone propionate, C22H32O3: 25 heavy atoms, 57 atoms.
   Molecule m = molecule_from_smiles(
