@@ -8,6 +8,7 @@
 #include "chem/shift_conversion.h"
 
 #include <array>
+#include <utility>
 
 #include "chem/error.h"
 
@@ -113,27 +114,25 @@ ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solven
   c.nucleus = nucleus;
   c.level = preset.level_label();
   c.solvent = std::string(solvent.regression_key);
-  if (const CalibrationLine* l = calibration ? calibration->line_for(nucleus) : nullptr) {
-    c.method = ShiftMethod::calibration;
-    c.slope = l->slope;
-    c.intercept = l->intercept;
-    c.mae = l->cv_mae;
-    c.rmsd = l->cv_rmsd;
-    c.n = l->n;
-    c.source = "calibration '" + calibration->name + "' (" + std::to_string(calibration->compounds) +
-               " compounds" + (calibration->set.empty() ? "" : " of " + calibration->set) + ")";
+  auto line = [&](ShiftMethod method, double slope, double intercept, double mae, double rmsd,
+                  int n, std::string source) {
+    c.method = method;
+    c.slope = slope;
+    c.intercept = intercept;
+    c.mae = mae;
+    c.rmsd = rmsd;
+    c.n = n;
+    c.source = std::move(source);
     return c;
-  }
-  if (const RegressionFactors* f = find_factors(preset, solvent, nucleus)) {
-    c.method = ShiftMethod::regression;
-    c.slope = f->slope;
-    c.intercept = f->intercept;
-    c.mae = f->mae;
-    c.rmsd = f->rmsd;
-    c.n = f->n;
-    c.source = std::string(kSource);
-    return c;
-  }
+  };
+  if (const CalibrationLine* l = calibration ? calibration->line_for(nucleus) : nullptr)
+    return line(ShiftMethod::calibration, l->slope, l->intercept, l->cv_mae, l->cv_rmsd, l->n,
+                "calibration '" + calibration->name + "' (" +
+                    std::to_string(calibration->compounds) + " compounds" +
+                    (calibration->set.empty() ? "" : " of " + calibration->set) + ")");
+  if (const RegressionFactors* f = find_factors(preset, solvent, nucleus))
+    return line(ShiftMethod::regression, f->slope, f->intercept, f->mae, f->rmsd, f->n,
+                std::string(kSource));
   if (!sigma_tms)
     throw ChemError("no regression factors for " + std::string(nucleus_name(nucleus)) + " at " +
                     c.level + " in " + c.solvent +

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "chem/spectrum_svg.h"
+#include "chem/text_lines.h"
 
 namespace qmnmr::bench {
 namespace {
@@ -13,11 +14,7 @@ namespace {
 constexpr double kWidth = 560, kHeight = 460;
 constexpr double kLeft = 70, kRight = 20, kTop = 40, kBottom = 60;
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
+std::string num(double v) { return chem::fixed_digits(v, 2); }
 
 // A tick step of 1, 2 or 5 times a power of ten giving about `count` ticks.
 double tick_step(double span, int count) {
