@@ -85,6 +85,9 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
 
   container::SignalMonitor signals;
   const size_t total = compounds.size();
+  std::vector<bool> done_before;  // finished by an earlier run: counted, and no ETA share
+  for (size_t i = 0; i < total; ++i)
+    done_before.push_back(folder_complete(JobPaths{out / compounds[i].id}, requests[i].to_json()));
   size_t finished = 0, failed = 0, ran = 0;
   double ran_seconds = 0;
   json compound_rows = json::array();
@@ -95,7 +98,9 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
     json row{{"id", c.id}, {"number", c.number}, {"name", c.name}, {"folder", paths.root.string()}};
     if (interrupted || container::SignalMonitor::stop_requested()) {
       interrupted = true;
-      row["state"] = "not run";
+      row["state"] = done_before[i] ? "complete" : "not run";
+      if (done_before[i]) ++finished;
+      row["seconds"] = job_seconds(paths);
       compound_rows.push_back(row);
       continue;
     }
@@ -139,7 +144,8 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
     }
     row["seconds"] = job_seconds(paths);
     compound_rows.push_back(row);
-    const size_t left = total - i - 1;
+    size_t left = 0;
+    for (size_t j = i + 1; j < total; ++j) left += done_before[j] ? 0 : 1;
     std::string eta = ran > 0 && left > 0
                           ? "; ETA " + minutes_text(ran_seconds / static_cast<double>(ran) *
                                                     static_cast<double>(left))
