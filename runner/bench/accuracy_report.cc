@@ -18,11 +18,7 @@ namespace {
 constexpr const char* kNuclei[] = {"1H", "13C"};
 constexpr Counting kCountings[] = {Counting::per_atom, Counting::equivalent};
 
-std::string fmt(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+std::string fmt(double v, int digits) { return chem::fixed_digits(v, digits); }
 
 int digits_for(const std::string& nucleus) { return nucleus == "1H" ? 3 : 2; }
 

@@ -7,6 +7,7 @@
 
 #include "chem/basis_library.h"
 #include "chem/nwchem_output.h"
+#include "chem/text_lines.h"
 #include "container/signals.h"
 #include "queue/atomic_file.h"
 #include "runner/bench/scatter_svg.h"
@@ -58,11 +59,7 @@ std::vector<int> default_ranks(int pick) {
   return {r.begin(), r.end()};
 }
 
-std::string fmt(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+std::string fmt(double v, int digits) { return chem::fixed_digits(v, digits); }
 
 // Speed-up and efficiency of `key` ("optimisation"/"shielding") against the fewest ranks.
 void add_speedups(json& rows, const std::string& key) {
