@@ -150,7 +150,10 @@ std::string write_nwchem_input(const NwchemInput& in) {
   } else if (in.max_scf_iterations) {
     out += "  iterations " + std::to_string(std::max(1, *in.max_scf_iterations)) + "\n";
   }
-  if (in.task == NwchemTask::shielding) out += "  direct\n";
+  // No `direct` for shieldings either: NWChem caches the two-electron integrals
+  // (in memory, as far as the memory directive allows) and the CPHF reuses them.
+  // Measured: ethanol's production shielding 85.5 s direct, 74.9 s cached, the
+  // same shieldings to 1e-4 ppm.
   out += "end\n\n";
   if (in.task == NwchemTask::optimize) {
     if (in.max_opt_steps || !in.opt_convergence.empty()) {

@@ -89,7 +89,7 @@ TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {
   std::string text = write_nwchem_input(in);
   EXPECT_THAT(text, Not(HasSubstr("cosmo")));
   EXPECT_THAT(text, HasSubstr("charge 1\n"));
-  EXPECT_THAT(text, HasSubstr("  mult 2\n  odft\n  grid xcoarse\n  direct\nend\n"));
+  EXPECT_THAT(text, HasSubstr("  mult 2\n  odft\n  grid xcoarse\nend\n"));
   EXPECT_THAT(text, HasSubstr("property\n  shielding\nend\n"));
   EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft property"});
 }
