@@ -245,6 +245,50 @@ std::vector<size_t> deduplicate(const Molecule& molecule, const std::vector<Geom
   return kept;
 }
 
+Geometry mirror_image(const Geometry& g) {
+  Geometry out = g;
+  for (auto& a : out.atoms) a.x = -a.x;
+  return out;
+}
+
+bool has_stereo_labels(const Molecule& molecule) {
+  for (const auto* atom : molecule.rdkit->atoms())
+    if (atom->getChiralTag() == RDKit::Atom::CHI_TETRAHEDRAL_CW ||
+        atom->getChiralTag() == RDKit::Atom::CHI_TETRAHEDRAL_CCW)
+      return true;
+  for (const auto* bond : molecule.rdkit->bonds())
+    if (bond->getStereo() > RDKit::Bond::STEREOANY) return true;
+  return false;
+}
+
+std::vector<std::pair<size_t, size_t>> mirror_image_pairs(
+    const Molecule& molecule, const std::vector<Geometry>& geometries,
+    const std::vector<double>& energies_kcal, double rmsd_threshold,
+    double energy_threshold_kcal) {
+  check_inputs(molecule, geometries, energies_kcal);
+  if (geometries.size() < 2 || has_stereo_labels(molecule)) return {};
+  RmsdCalculator rmsd(molecule);
+  std::vector<std::pair<size_t, size_t>> pairs;
+  std::vector<bool> taken(geometries.size(), false);
+  const auto order = by_energy(energies_kcal);
+  for (size_t a = 0; a < order.size(); ++a) {
+    const size_t i = order[a];
+    if (taken[i]) continue;
+    const Geometry mirrored = mirror_image(geometries[i]);
+    for (size_t b = a + 1; b < order.size(); ++b) {
+      const size_t j = order[b];
+      if (taken[j] || std::abs(energies_kcal[i] - energies_kcal[j]) >= energy_threshold_kcal)
+        continue;
+      if (rmsd(geometries[j], mirrored) < rmsd_threshold) {
+        pairs.emplace_back(i, j);
+        taken[i] = taken[j] = true;
+        break;
+      }
+    }
+  }
+  return pairs;
+}
+
 std::vector<size_t> butina_select(const Molecule& molecule,
                                   const std::vector<Geometry>& geometries,
                                   const std::vector<double>& energies_kcal,

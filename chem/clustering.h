@@ -3,6 +3,7 @@
 // to pick a few representatives. All geometries share the molecule's atom order.
 #pragma once
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "chem/geometry.h"
@@ -46,6 +47,26 @@ double best_rmsd(const Molecule& molecule, const Geometry& a, const Geometry& b)
 std::vector<size_t> deduplicate(const Molecule& molecule, const std::vector<Geometry>& geometries,
                                 const std::vector<double>& energies_kcal, double rmsd_threshold,
                                 double energy_threshold_kcal);
+
+// The mirror image of `g` (x -> -x), atoms in the same order.
+Geometry mirror_image(const Geometry& g);
+
+// True when the molecule has a tetrahedral stereocentre or a stereo double bond
+// (a chiral tag or a bond stereo label): its conformers' mirror images then
+// relabel a configuration, and mirror-image conformers are not shared.
+bool has_stereo_labels(const Molecule& molecule);
+
+// Pairs (computed, mirror) among geometries of a molecule without stereo labels:
+// `mirror` is the mirror image of `computed` (symmetry-aware RMSD of `computed`
+// against mirror_image(geometries[mirror]) below `rmsd_threshold`, energies within
+// `energy_threshold_kcal`). Enantiomeric geometries have the same energy and
+// shieldings in an achiral solvent, so the mirror needs no calculation of its own.
+// `computed` is the lower-energy one, and never itself a mirror. Empty for a
+// molecule with stereo labels.
+std::vector<std::pair<size_t, size_t>> mirror_image_pairs(
+    const Molecule& molecule, const std::vector<Geometry>& geometries,
+    const std::vector<double>& energies_kcal, double rmsd_threshold,
+    double energy_threshold_kcal);
 
 // Butina clustering on the RMSD matrix with `threshold_angstrom`; returns the
 // lowest-energy member of each of the largest clusters (at most `max_count`),

@@ -54,23 +54,29 @@ void WorkerState::set_stage(std::string stage) {
   stage_ = std::move(stage);
 }
 
-void WorkerState::set_child_pid(pid_t pid) {
+void WorkerState::child_started(pid_t pid) {
   std::lock_guard lock(mutex_);
-  child_pid_ = pid;
+  if (pid > 0) children_.push_back(pid);
+}
+
+void WorkerState::child_ended(pid_t pid) {
+  std::lock_guard lock(mutex_);
+  std::erase(children_, pid);
 }
 
 void WorkerState::clear_job() {
   std::lock_guard lock(mutex_);
   job_id_.clear();
   stage_.clear();
-  child_pid_ = 0;
+  children_.clear();
   if (state_ == State::busy) state_ = State::idle;
 }
 
 WorkerSnapshot WorkerState::snapshot() const {
   static const std::string host = hostname();
   std::lock_guard lock(mutex_);
-  return WorkerSnapshot{id_, ::getpid(), host, to_string(state_), job_id_, stage_, child_pid_};
+  return WorkerSnapshot{id_,    ::getpid(), host, to_string(state_), job_id_,
+                        stage_, children_.empty() ? 0 : children_.front(), children_};
 }
 
 std::filesystem::path heartbeat_path(const std::filesystem::path& data_dir, const std::string& id) {
@@ -104,6 +110,7 @@ std::string heartbeat_json(const WorkerSnapshot& s, std::chrono::system_clock::t
   j["job_id"] = s.job_id.empty() ? json(nullptr) : json(s.job_id);
   j["stage"] = s.stage.empty() ? json(nullptr) : json(s.stage);
   j["child_pid"] = s.child_pid > 0 ? json(s.child_pid) : json(nullptr);
+  j["child_pids"] = s.child_pids;
   j["time"] = iso8601_utc(now);
   j["time_unix"] =
       std::chrono::duration<double>(now.time_since_epoch()).count();
@@ -137,6 +144,7 @@ bool HeartbeatWriter::write_beat(bool final) {
   if (final) {
     snap.state = "stopped";
     snap.child_pid = 0;
+    snap.child_pids.clear();
   }
   bool ok = true;
   try {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <thread>
 
 namespace qmnmr::container {
@@ -28,7 +29,8 @@ struct WorkerSnapshot {
   std::string state;      // idle | busy | draining | stopped
   std::string job_id;     // empty: no job
   std::string stage;      // empty: no stage
-  pid_t child_pid = 0;    // 0: no child running
+  pid_t child_pid = 0;    // 0: no child running; else the longest-running one
+  std::vector<pid_t> child_pids;  // every running child (packed NWChem slots run several)
 };
 
 // What the worker is doing right now; every method is thread-safe.
@@ -43,7 +45,8 @@ class WorkerState {
   void set_state(State state);
   void set_job(std::string job_id, std::string stage = {});  // also sets busy
   void set_stage(std::string stage);
-  void set_child_pid(pid_t pid);  // 0 when the child is gone
+  void child_started(pid_t pid);
+  void child_ended(pid_t pid);
   void clear_job();               // job, stage and child cleared; idle unless draining/stopped
 
   const std::string& worker_id() const { return id_; }
@@ -55,7 +58,7 @@ class WorkerState {
   State state_ = State::idle;
   std::string job_id_;
   std::string stage_;
-  pid_t child_pid_ = 0;
+  std::vector<pid_t> children_;  // in the order they started
 };
 
 const char* to_string(WorkerState::State state);

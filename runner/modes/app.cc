@@ -56,6 +56,7 @@ ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,
   tc.shm_dir = config.shm_dir.value;
   tc.mpi_launcher = config.mpi_launcher.value;
   tc.step_timeout_seconds = config.step_timeout_seconds.value;
+  tc.slots = config.slots.value;
   tc.log = make_job_logger(paths.logs() / "job.log");
   return tc;
 }

@@ -17,6 +17,7 @@
 #include "runner/pipeline/pipeline.h"
 #include "runner/pipeline/program_text.h"
 #include "runner/pipeline/stage_context.h"
+#include "runner/pipeline/stage_slots.h"
 #include "runner/pipeline/tool_versions.h"
 
 namespace qmnmr::runner {
@@ -152,7 +153,7 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
     tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
     ProcessToolRunner tools(tc);
     StageContext ctx{spec, paths, status, tools, config.reference_cache(), molecule, {},
-                     tools.log(), gb, sb};
+                     tools.log(), gb, sb, {}};
     json row{{"ranks", r}, {"nwchem_memory_mb_per_rank", plan.nwchem_memory_mb_per_rank}};
     try {
       if (!o.shielding_only)
@@ -234,6 +235,14 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
            {"speedup_reference", "the fewest ranks measured; optimisations per step"}};
   queue::write_file_atomic(out / "scaling.json", doc.dump(1) + "\n");
   std::printf("\nscaling.json and scaling.svg in %s\n", out.c_str());
+  if (!interrupted && !failed && rows.size() > 1) {
+    // The packing of jobs on this machine takes its speed-ups from here.
+    const auto model = scaling_model_path(config.reference_cache());
+    std::filesystem::create_directories(model.parent_path());
+    queue::write_file_atomic(model, doc.dump(1) + "\n");
+    std::printf("the packing of NWChem runs uses these speed-ups from now on: %s\n",
+                model.c_str());
+  }
   if (interrupted) {
     std::fprintf(stderr, "qmnmr bench scaling: interrupted; measured rank counts are kept: run the "
                          "same command again to go on\n");

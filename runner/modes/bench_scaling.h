@@ -4,7 +4,9 @@
 // the same tool runner and mpirun line as a job: wall time, speed-up and
 // parallel efficiency against the fewest ranks, time per optimisation step,
 // and the peak resident memory of the largest rank. Writes scaling.json and
-// scaling.svg; a rerun skips the rank counts already measured.
+// scaling.svg; a rerun skips the rank counts already measured. A complete
+// run also leaves scaling.json in the reference cache, where the packing of
+// NWChem runs (runner/resources/slot_plan.h) takes its speed-ups from.
 #pragma once
 #include <filesystem>
 #include <optional>

@@ -40,7 +40,7 @@ namespace {
 
 // Options shared by every subcommand, applied over the loaded config.
 struct GlobalOptions {
-  std::optional<std::string> config_file, data_dir, log_format, log_level, ranks, memory;
+  std::optional<std::string> config_file, data_dir, log_format, log_level, ranks, memory, slots;
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
@@ -53,6 +53,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 void add_resource_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--ranks", g.ranks, "NWChem MPI ranks (overrides the plan; QMNMR_RANKS)");
   app.add_option("--memory", g.memory, "memory budget, e.g. 3g (QMNMR_MEMORY)");
+  app.add_option("--slots", g.slots,
+                 "NWChem runs side by side in a stage; 1 runs them one after another with all "
+                 "ranks (default: packed by the plan; QMNMR_SLOTS)");
 }
 
 Config load_config(const GlobalOptions& g, const std::map<std::string, std::string>& env) {
@@ -64,6 +67,7 @@ Config load_config(const GlobalOptions& g, const std::map<std::string, std::stri
   if (g.log_level) c.set("log_level", *g.log_level, Origin{"--log-level"});
   if (g.ranks) c.set("ranks", *g.ranks, Origin{"--ranks"});
   if (g.memory) c.set("memory", *g.memory, Origin{"--memory"});
+  if (g.slots) c.set("slots", *g.slots, Origin{"--slots"});
   return c;
 }
 

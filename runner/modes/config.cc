@@ -71,6 +71,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"log_level", "QMNMR_LOG_LEVEL", "trace, debug, info, warn or error"},
       {"ranks", "QMNMR_RANKS", "NWChem MPI ranks (default: from the resource plan)"},
       {"memory", "QMNMR_MEMORY", "memory budget, e.g. 3g (default: from cgroup/SLURM/meminfo)"},
+      {"slots", "QMNMR_SLOTS",
+       "NWChem runs side by side in a stage (default: packed by the plan; 1: one after another)"},
       {"preset", "QMNMR_PRESET", "level of theory: production, draft or test"},
       {"solvent", "QMNMR_SOLVENT", "default solvent, e.g. chcl3, dmso, vacuum"},
       {"conformers", "QMNMR_CONFORMERS", "conformer search: single, rdkit or crest"},
@@ -127,6 +129,7 @@ void Config::set(const std::string& key, const std::string& value, const Origin&
   else if (key == "log_level")
     put(log_level, one_of(value, what, {"trace", "debug", "info", "warn", "error"}));
   else if (key == "ranks") put(ranks, std::optional<int>(parse_positive_int(value, what)));
+  else if (key == "slots") put(slots, std::optional<int>(parse_positive_int(value, what)));
   else if (key == "memory")
     put(memory_bytes, std::optional<std::uint64_t>(parse_memory_amount(value, what)));
   else if (key == "preset") put(preset, nonempty(value, what));
@@ -198,6 +201,7 @@ nlohmann::json Config::describe() const {
   row("log_format", log_format.value, log_format.origin);
   row("log_level", log_level.value, log_level.origin);
   row("ranks", ranks.value ? nlohmann::json(*ranks.value) : nlohmann::json("auto"), ranks.origin);
+  row("slots", slots.value ? nlohmann::json(*slots.value) : nlohmann::json("auto"), slots.origin);
   row("memory", memory_bytes.value ? nlohmann::json(*memory_bytes.value) : nlohmann::json("auto"),
       memory_bytes.origin);
   row("preset", preset.value, preset.origin);

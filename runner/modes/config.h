@@ -41,6 +41,7 @@ struct Config {
   Setting<std::string> log_level{"info"};   // trace|debug|info|warn|error
   Setting<std::optional<int>> ranks;        // NWChem MPI ranks override
   Setting<std::optional<std::uint64_t>> memory_bytes;  // memory budget override
+  Setting<std::optional<int>> slots;        // NWChem runs side by side (unset: the packing model)
   Setting<std::string> preset{"production"};
   Setting<std::string> solvent{"chcl3"};
   Setting<std::string> conformers{"rdkit"};  // single | rdkit | crest

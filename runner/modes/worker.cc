@@ -132,7 +132,9 @@ int run_worker(Config config, const WorkerOptions& options) {
     };
     // Start no new program once draining.
     tc.may_start = [&] { return !drain.started(); };
-    tc.on_child = [&](pid_t pid) { state.set_child_pid(pid); };
+    tc.on_child = [&](pid_t pid, bool running) {
+      running ? state.child_started(pid) : state.child_ended(pid);
+    };
     ProcessToolRunner tools(tc);
 
     PipelineHooks hooks;

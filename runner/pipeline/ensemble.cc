@@ -61,6 +61,7 @@ json Conformer::to_json() const {
   if (dft_hartree) j["dft_energy_hartree"] = *dft_hartree;
   if (!shieldings.empty()) j["shieldings"] = shieldings;
   if (dft_opt_steps > 0) j["dft_opt_steps"] = dft_opt_steps;
+  if (mirror_of) j["mirror_of"] = *mirror_of;
   if (failure) j["failure"] = failure->to_json();
   j["weight"] = weight;
   return j;
@@ -76,6 +77,8 @@ Conformer Conformer::from_json(const json& j) {
   if (j.contains("dft_energy_hartree")) c.dft_hartree = j["dft_energy_hartree"].get<double>();
   if (j.contains("shieldings")) c.shieldings = j["shieldings"].get<std::vector<double>>();
   c.dft_opt_steps = j.value("dft_opt_steps", 0);
+  if (j.contains("mirror_of") && j["mirror_of"].is_number_integer())
+    c.mirror_of = j["mirror_of"].get<int>();
   if (j.contains("failure")) c.failure = ConformerFailure::from_json(j["failure"]);
   c.weight = j.value("weight", 0.0);
   return c;

@@ -54,6 +54,10 @@ struct Conformer {
   std::vector<double> shieldings;
   double weight = 0;
   int dft_opt_steps = 0;  // optimisation steps NWChem took, over all its runs
+  // The mirror image of this conformer: DFT computes that one only, and this one
+  // takes its energy, its mirrored geometry and its shieldings (runner/pipeline/
+  // mirror_images.h).
+  std::optional<int> mirror_of;
   std::optional<ConformerFailure> failure;
 
   nlohmann::json to_json() const;

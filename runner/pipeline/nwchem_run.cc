@@ -96,10 +96,11 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
 
 NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_name,
                                    const fs::path& dir, chem::NwchemInput input,
-                                   const std::string& stage, const std::string& what) {
+                                   const std::string& stage, const std::string& what,
+                                   std::optional<int> ranks) {
   fs::create_directories(dir);
   NwchemResult result;
-  std::optional<int> max_ranks;
+  std::optional<int> max_ranks = ranks;
   int continuations = 0;
   bool scf_rescued = false, fewer_ranks_tried = false;
   if (input.task == chem::NwchemTask::optimize)
@@ -118,11 +119,14 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
     const std::string text = read_text(run.stdout_path);
     auto out = chem::parse_nwchem_output(text, read_text(run.stderr_path));
     result.optimisation_steps += out.optimization_steps;
-    auto& doc = ctx.status.doc();
-    if (auto version = nwchem_version_from_output(text); !version.empty())
-      doc["tool_versions"]["nwchem"] = version;  // keys the TMS cache
-    if (out.nproc) doc["nwchem_actual_processes"] = *out.nproc;
-    if (out.memory) doc["nwchem_actual_memory_mb"] = out.memory->total_mb;
+    {
+      std::lock_guard lock(ctx.mutex);
+      auto& doc = ctx.status.doc();
+      if (auto version = nwchem_version_from_output(text); !version.empty())
+        doc["tool_versions"]["nwchem"] = version;  // keys the TMS cache
+      if (out.nproc) doc["nwchem_actual_processes"] = *out.nproc;
+      if (out.memory) doc["nwchem_actual_memory_mb"] = out.memory->total_mb;
+    }
 
     NwchemFailure failure = out.failure;
     // A clean exit with a complete output is success; anything else is a failure

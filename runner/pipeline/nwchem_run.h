@@ -30,11 +30,14 @@ struct NwchemResult {
 
 // Runs `input` in `dir` (logs/<log_name>.out, then <log_name>_retryN.out).
 // `what` names the calculation in messages ("optimisation of conformer 3").
+// `ranks` caps the ranks (a packed slot's share). Safe from several slots at
+// once: it takes ctx.mutex for the status it updates.
 // Throws ToolError for failures every conformer would share (scratch, basis,
 // input rejected) and JobInterrupted on a stop request.
 NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_name,
                                    const std::filesystem::path& dir, chem::NwchemInput input,
-                                   const std::string& stage, const std::string& what);
+                                   const std::string& stage, const std::string& what,
+                                   std::optional<int> ranks = std::nullopt);
 
 // The input for `task` at the preset's level for the job's molecule, with
 // absolute scratch and permanent folders under `dir`.

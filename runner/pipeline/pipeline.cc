@@ -188,7 +188,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
     if (!resolved.isomers.empty())
       return run_stereoisomers(request, resolved.isomers, paths, status, tools, cache_dir, hooks);
     StageContext ctx{spec,  paths, status, tools, fs::absolute(cache_dir),
-                     std::move(resolved.molecule), {}, log, {}, {}};
+                     std::move(resolved.molecule), {}, log, {}, {}, {}};
     choose_bases(ctx);
     status.doc()["resource_plan"] = tools.context().plan.to_json();
     if (!ctx.solvent().note.empty()) ctx.ensemble.warn(std::string(ctx.solvent().note));

@@ -5,6 +5,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct StageContext {
   std::shared_ptr<spdlog::logger> log;
   chem::BasisChoice geometry_basis;   // per element, for the molecule (chem::choose_basis)
   chem::BasisChoice shielding_basis;
+  // Held while a run in a packed slot changes the ensemble, the status or a
+  // record; never while a program runs.
+  std::mutex mutex;
 
   const chem::Preset& preset() const { return *spec.preset; }
   const chem::Solvent& solvent() const { return *spec.solvent; }

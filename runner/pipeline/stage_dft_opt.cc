@@ -1,5 +1,5 @@
 // Stage dft_opt: the NWChem optimisation of each selected conformer (preset
-// geometry level, COSMO), recovered by failure class; the optimised geometry
+// geometry level, COSMO), packed into slots, recovered by failure class; the optimised geometry
 // is checked against the molecule's bonds and stereo; conformers that
 // collapsed onto the same minimum are removed.
 #include <set>
@@ -10,8 +10,11 @@
 #include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/conformer_record.h"
 #include "runner/pipeline/nwchem_run.h"
+#include "runner/pipeline/mirror_images.h"
 #include "runner/pipeline/pipeline.h"
+#include "runner/pipeline/slot_pool.h"
 #include "runner/pipeline/stage_context.h"
+#include "runner/pipeline/stage_slots.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -29,35 +32,51 @@ void stage_dft_opt(StageContext& ctx) {
     ctx.log->info("dft_opt: geometry fixed, the input geometry is used as it is");
     return;
   }
+  // Finished (or failed for good) before: taken from the record; the rest run
+  // packed into slots.
+  std::vector<Conformer*> pending;
   for (auto* c : e.with_state(ConformerState::selected)) {
-    const std::string name = conformer_dir_name(c->id);
-    auto dir = ctx.paths.scratch() / "dft_opt" / name;
-    auto record = dir / "result.json";
-    if (auto done = reusable_record(record)) {  // finished (or failed for good) before
+    if (c->mirror_of) continue;  // takes its partner's result below
+    if (auto done = reusable_record(ctx.paths.scratch() / "dft_opt" /
+                                    conformer_dir_name(c->id) / "result.json"))
       *c = *done;
-      continue;
+    else
+      pending.push_back(c);
+  }
+  const auto slots = stage_slots(ctx, "dft_opt", static_cast<int>(pending.size()));
+  run_in_slots(slots.slots, pending.size(), [&](size_t i, int) {
+    Conformer* c = pending[i];
+    Conformer work;
+    {
+      std::lock_guard lock(ctx.mutex);
+      work = *c;
     }
-    auto input = nwchem_input_for(ctx, ctx.molecule, c->geometry, chem::NwchemTask::optimize, dir);
+    const std::string name = conformer_dir_name(work.id);
+    auto dir = ctx.paths.scratch() / "dft_opt" / name;
+    auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, chem::NwchemTask::optimize, dir);
     auto result = run_nwchem_recovering(ctx, "nwchem_opt_" + name, dir, input, "dft_opt",
-                                        "optimisation of conformer " + std::to_string(c->id));
+                                        "optimisation of conformer " + std::to_string(work.id),
+                                        slots.ranks_per_slot);
+    std::optional<ConformerFailure> failure = result.failure;
+    if (!failure) {
+      chem::check_geometry_matches(ctx.molecule, *result.output.final_geometry);
+      failure = structure_changed(ctx.molecule, *result.output.final_geometry, "dft_opt",
+                                  result.attempts.back().at("log").get<std::string>());
+    }
+    std::lock_guard lock(ctx.mutex);
     c->dft_opt_steps = result.optimisation_steps;
     if (result.output.total_energy) c->dft_hartree = *result.output.total_energy;
-    if (!result.ok()) {
-      drop_conformer(ctx, *c, *result.failure);
+    if (failure) {
+      drop_conformer(ctx, *c, *failure);
     } else {
-      chem::check_geometry_matches(ctx.molecule, *result.output.final_geometry);
-      if (auto changed = structure_changed(ctx.molecule, *result.output.final_geometry, "dft_opt",
-                                           result.attempts.back().at("log").get<std::string>())) {
-        drop_conformer(ctx, *c, *changed);
-      } else {
-        c->geometry = *result.output.final_geometry;
-        c->state = ConformerState::dft_optimized;
-      }
+      c->geometry = *result.output.final_geometry;
+      c->state = ConformerState::dft_optimized;
     }
-    write_record(record, *c);
+    write_record(dir / "result.json", *c);
     ctx.publish_ensemble();
     ctx.status.save();
-  }
+  });
+  complete_mirror_optimisations(ctx);
   auto opt = e.with_state(ConformerState::dft_optimized);
   if (opt.empty()) {
     std::string why;

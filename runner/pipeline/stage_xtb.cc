@@ -12,6 +12,7 @@
 #include "queue/atomic_file.h"
 #include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/program_text.h"
+#include "runner/pipeline/mirror_images.h"
 #include "runner/pipeline/stage_context.h"
 
 namespace qmnmr::runner {
@@ -104,35 +105,56 @@ void stage_xtb(StageContext& ctx) {
                                 kXtbDuplicateEnergyKcal);
   std::set<size_t> kept_set(kept.begin(), kept.end());
   std::vector<Conformer*> unique;
+  for (size_t i = 0; i < in_window.size(); ++i) {
+    if (kept_set.contains(i))
+      unique.push_back(in_window[i]);
+    else
+      in_window[i]->state = ConformerState::xtb_duplicate;
+  }
+  // Mirror twins ride with their partner: they take no place under the cap,
+  // and go to DFT exactly when the partner does.
+  auto twins = mark_mirror_images(ctx, unique);
+  std::vector<Conformer*> candidates;
   geoms.clear();
   energies.clear();
-  for (size_t i = 0; i < in_window.size(); ++i) {
-    if (!kept_set.contains(i)) {
-      in_window[i]->state = ConformerState::xtb_duplicate;
-      continue;
-    }
-    unique.push_back(in_window[i]);
-    geoms.push_back(in_window[i]->geometry);
-    energies.push_back(*in_window[i]->xtb_hartree * chem::kHartreeToKcal);
+  for (auto* c : unique) {
+    if (c->mirror_of) continue;
+    candidates.push_back(c);
+    geoms.push_back(c->geometry);
+    energies.push_back(*c->xtb_hartree * chem::kHartreeToKcal);
   }
   auto selection = chem::select_for_dft(ctx.molecule, geoms, energies,
                                         static_cast<size_t>(ctx.spec.max_conformers));
-  std::set<size_t> chosen(selection.indices.begin(), selection.indices.end());
-  for (size_t i = 0; i < unique.size(); ++i)
-    unique[i]->state =
-        chosen.contains(i) ? ConformerState::selected : ConformerState::xtb_not_selected;
+  std::set<size_t> chosen_index(selection.indices.begin(), selection.indices.end());
+  std::set<int> chosen;
+  for (size_t i = 0; i < candidates.size(); ++i)
+    if (chosen_index.contains(i)) chosen.insert(candidates[i]->id);
+  for (auto* c : unique)
+    c->state = chosen.contains(c->mirror_of.value_or(c->id)) ? ConformerState::selected
+                                                             : ConformerState::xtb_not_selected;
+  if (twins > 0) {
+    // The weight left out, over every unique conformer (a twin weighs as much as its partner).
+    std::vector<double> all;
+    for (auto* c : unique) all.push_back(*c->xtb_hartree);
+    auto w = chem::boltzmann_weights(all);
+    selection.left_out_weight = 0;
+    for (size_t i = 0; i < unique.size(); ++i)
+      if (unique[i]->state == ConformerState::xtb_not_selected) selection.left_out_weight += w[i];
+  }
   e.cap_left_out_weight = selection.left_out_weight;
   ctx.status.doc()["cap_left_out_weight"] = selection.left_out_weight;
   if (selection.left_out_weight >= kReportedLeftOutWeight) {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f%%", 100 * selection.left_out_weight);
     e.warn("the cap of " + std::to_string(ctx.spec.max_conformers) + " DFT conformers left out " +
-           std::to_string(unique.size() - chosen.size()) + " conformer(s) carrying an estimated " +
+           std::to_string(e.with_state(ConformerState::xtb_not_selected).size()) +
+           " conformer(s) carrying an estimated " +
            pct + " of the Boltzmann weight (xTB energies); raise --max-conformers to include "
            "them");
     ctx.log->warn("{}", e.warnings.back());
   }
-  ctx.log->info("xtb: {} conformers selected for DFT", chosen.size());
+  ctx.log->info("xtb: {} conformers selected for DFT{}", chosen.size(),
+                twins > 0 ? " (and " + std::to_string(twins) + " mirror image(s) of them)" : "");
 }
 
 }  // namespace qmnmr::runner

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "queue/atomic_file.h"
+#include "chem/shift_conversion.h"
 #include "runner/pipeline/nwchem_run.h"
 
 namespace qmnmr::runner {
@@ -40,17 +41,43 @@ std::string tms_cache_file_name(const std::string& key) {
   return buf;
 }
 
-std::map<std::string, double> tms_reference(StageContext& ctx) {
+namespace {
+
+std::string nwchem_version(StageContext& ctx) {
+  std::lock_guard lock(ctx.mutex);
   const auto& versions = ctx.status.doc().value("tool_versions", json::object());
-  std::string version =
-      versions.contains("nwchem") && versions["nwchem"].is_string() ? versions["nwchem"].get<std::string>() : "";
+  return versions.contains("nwchem") && versions["nwchem"].is_string()
+             ? versions["nwchem"].get<std::string>()
+             : "";
+}
+
+std::optional<std::map<std::string, double>> cached(const fs::path& cache, const std::string& key) {
+  if (!fs::exists(cache)) return std::nullopt;
+  auto j = json::parse(read_text(cache));
+  if (j.value("key", "") != key) return std::nullopt;
+  return std::map<std::string, double>{{"H", j.at("sigma_H").get<double>()},
+                                       {"C", j.at("sigma_C").get<double>()}};
+}
+
+}  // namespace
+
+bool tms_reference_to_compute(StageContext& ctx) {
+  const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
+  bool needed = false;
+  for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13})
+    needed = needed || chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration) ==
+                           chem::ShiftMethod::tms_reference;
+  const std::string version = nwchem_version(ctx);
+  if (!needed || version.empty()) return false;
+  const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
+  return !cached(ctx.cache_dir / tms_cache_file_name(key), key);
+}
+
+std::map<std::string, double> tms_reference(StageContext& ctx, std::optional<int> ranks) {
+  const std::string version = nwchem_version(ctx);
   const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
   auto cache = ctx.cache_dir / tms_cache_file_name(key);
-  if (fs::exists(cache)) {
-    auto j = json::parse(read_text(cache));
-    if (j.value("key", "") == key)
-      return {{"H", j.at("sigma_H").get<double>()}, {"C", j.at("sigma_C").get<double>()}};
-  }
+  if (auto found = cached(cache, key)) return *found;
   ctx.log->info("computing the TMS reference ({}; once, cached in {})", key, cache.string());
   chem::MoleculeInput tms_input{chem::MoleculeInput::Format::smiles, "C[Si](C)(C)C", 0, 1, "TMS"};
   auto tms = chem::load_molecule(tms_input, {});
@@ -58,13 +85,13 @@ std::map<std::string, double> tms_reference(StageContext& ctx) {
   auto opt = run_nwchem_recovering(
       ctx, "nwchem_tms_opt", dir / "opt",
       nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt"),
-      "average", "optimisation of the TMS reference");
+      "average", "optimisation of the TMS reference", ranks);
   if (!opt.ok()) throw ToolError(opt.failure->message);
   auto sh = run_nwchem_recovering(
       ctx, "nwchem_tms_shielding", dir / "shielding",
       nwchem_input_for(ctx, tms, *opt.output.final_geometry, chem::NwchemTask::shielding,
                        dir / "shielding"),
-      "average", "shielding of the TMS reference");
+      "average", "shielding of the TMS reference", ranks);
   if (!sh.ok()) throw ToolError(sh.failure->message);
   std::map<std::string, std::pair<double, int>> sums;
   for (size_t i = 0; i < sh.output.shieldings.size(); ++i) {

@@ -4,6 +4,7 @@
 // levels (functional, basis, grid), the COSMO solvent and the NWChem version.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 
 #include "runner/pipeline/stage_context.h"
@@ -15,7 +16,14 @@ std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solve
                           const std::string& nwchem_version);
 std::string tms_cache_file_name(const std::string& key);
 
-// {"H": sigma, "C": sigma}, from the cache or computed now.
-std::map<std::string, double> tms_reference(StageContext& ctx);
+// {"H": sigma, "C": sigma}, from the cache or computed now (`ranks` caps the
+// ranks of a packed slot).
+std::map<std::string, double> tms_reference(StageContext& ctx,
+                                            std::optional<int> ranks = std::nullopt);
+
+// True when the job's shifts need sigma(TMS), the cache does not have it yet
+// and the NWChem version (part of the key) is known: the shielding stage then
+// computes it beside the conformers.
+bool tms_reference_to_compute(StageContext& ctx);
 
 }  // namespace qmnmr::runner

@@ -48,8 +48,10 @@ ToolRun ProcessToolRunner::run(const std::string& log_name, const std::vector<st
   if (context_.step_timeout_seconds > 0)
     spec.timeout = std::chrono::milliseconds(
         static_cast<long long>(context_.step_timeout_seconds * 1000));
-  auto on_start = [this](pid_t pid) {
-    if (context_.on_child) context_.on_child(pid);
+  pid_t child = 0;
+  auto on_start = [this, &child](pid_t pid) {
+    child = pid;
+    if (context_.on_child) context_.on_child(pid, true);
   };
   std::string line;
   for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
@@ -58,7 +60,7 @@ ToolRun ProcessToolRunner::run(const std::string& log_name, const std::vector<st
   result.stdout_path = spec.stdout_path;
   result.stderr_path = spec.stderr_path;
   result.outcome = container::run_process(spec, context_.should_stop, on_start);
-  if (context_.on_child) context_.on_child(0);
+  if (context_.on_child && child > 0) context_.on_child(child, false);
   context_.log->info("{}", result.outcome.describe());
   using Kind = container::Outcome::Kind;
   if (result.outcome.kind == Kind::stopped)
@@ -78,9 +80,8 @@ ToolRun ProcessToolRunner::run_nwchem(const std::string& log_name, const fs::pat
                        verdict.stale.size(), context_.shm_dir.string());
   if (!verdict.ok) throw ToolError(verdict.message);
   ResourcePlan plan = fit_to_shm(context_.plan, verdict.ranks_allowed);
-  if (plan.ranks < context_.plan.ranks && ranks_ != plan.ranks)
+  if (ranks_.exchange(plan.ranks) != plan.ranks && plan.ranks < context_.plan.ranks)
     context_.log->warn("{}", verdict.message);
-  ranks_ = plan.ranks;
   if (max_ranks && *max_ranks < plan.ranks) plan = fit_to_shm(plan, std::max(1, *max_ranks));
   auto mode = context_.mpi_launcher == "srun" ? LaunchMode::srun : LaunchMode::mpirun;
   auto argv = nwchem_launch_argv(plan, input.filename(), mode);

@@ -9,6 +9,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,7 +45,9 @@ struct ToolContext {
   double step_timeout_seconds = 0;                // 0 = none
   std::function<bool()> should_stop;              // polled while a program runs
   std::function<bool()> may_start;                // false: start no new program (draining)
-  std::function<void(pid_t)> on_child;            // a program started (pid), or ended (0)
+  // A program started (running true) or ended; with packed slots several run at once.
+  std::function<void(pid_t, bool running)> on_child;
+  std::optional<int> slots;                       // --slots / config: force the packing
   std::shared_ptr<spdlog::logger> log;
 };
 
@@ -75,7 +78,8 @@ class ToolRunner {
                       const std::map<std::string, std::string>& env_overrides = {}) = 0;
 
   // Runs NWChem on `input` (in its folder) with the plan's ranks, or at most
-  // `max_ranks` when given, after the /dev/shm check.
+  // `max_ranks` when given (a packed slot's ranks), after the /dev/shm check.
+  // Safe to call from several threads at once.
   virtual ToolRun run_nwchem(const std::string& log_name, const std::filesystem::path& input,
                              std::optional<int> max_ranks = std::nullopt) = 0;
 
@@ -106,7 +110,7 @@ class ProcessToolRunner final : public ToolRunner {
 
  private:
   ToolContext context_;
-  int ranks_ = 1;
+  std::atomic<int> ranks_{1};  // ranks /dev/shm allowed last time (warn once per change)
 };
 
 }  // namespace qmnmr::runner

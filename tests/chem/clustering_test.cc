@@ -127,5 +127,42 @@ TEST(ButinaSelect, PicksLowestEnergyMemberOfLargestClusters) {
       EXPECT_GT(best_rmsd(m, g[some[i]], g[some[j]]), 0.1);
 }
 
+TEST(MirrorImages, AConformersMirrorImageIsFoundWhateverItsOrientation) {
+  Molecule m = molecule_from_smiles("CCCCO");
+  auto confs = generate_conformers(m);
+  // A chiral (gauche) conformer: its mirror image cannot be rotated onto it.
+  const Geometry* g = nullptr;
+  for (const auto& c : confs)
+    if (!g && best_rmsd(m, c.geometry, mirror_image(c.geometry)) > 0.3) g = &c.geometry;
+  ASSERT_NE(g, nullptr) << "butan-1-ol has gauche conformers";
+  const Geometry* other = nullptr;
+  for (const auto& c : confs)
+    if (!other && &c.geometry != g && best_rmsd(m, c.geometry, *g) > 0.3 &&
+        best_rmsd(m, c.geometry, mirror_image(*g)) > 0.3)
+      other = &c.geometry;
+  ASSERT_NE(other, nullptr);
+  const Geometry twin = moved(mirror_image(*g), 0.7, 1.5);
+  std::vector<Geometry> geoms{twin, *other, *g};
+  auto pairs = mirror_image_pairs(m, geoms, {0.01, 0.4, 0.0}, 0.1, 0.05);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0], (std::pair<size_t, size_t>{2, 0})) << "the lower energy is computed";
+  // Energies that differ are not a mirror pair, whatever the geometry says.
+  EXPECT_TRUE(mirror_image_pairs(m, geoms, {0.5, 0.4, 0.0}, 0.1, 0.05).empty());
+  // Nor are two conformers that are not mirror images.
+  EXPECT_TRUE(mirror_image_pairs(m, {*g, *other}, {0.0, 0.0}, 0.1, 0.05).empty());
+}
+
+TEST(MirrorImages, AMoleculeWithAStereocentreSharesNothing) {
+  Molecule m = molecule_from_smiles("C[C@H](O)CC");
+  EXPECT_TRUE(has_stereo_labels(m));
+  auto confs = generate_conformers(m);
+  ASSERT_GE(confs.size(), 1u);
+  const Geometry g = confs[0].geometry;
+  EXPECT_TRUE(mirror_image_pairs(m, {g, mirror_image(g)}, {0.0, 0.0}, 0.1, 0.05).empty())
+      << "the mirror image is the other enantiomer";
+  EXPECT_FALSE(has_stereo_labels(molecule_from_smiles("CCCCO")));
+  EXPECT_TRUE(has_stereo_labels(molecule_from_smiles("C/C=C/C")));
+}
+
 }  // namespace
 }  // namespace qmnmr::chem

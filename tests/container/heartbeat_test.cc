@@ -79,14 +79,19 @@ TEST_F(HeartbeatTest, FollowsStateAndStopsPromptlyAsStopped) {
   {
     HeartbeatWriter writer(dir_, state, std::chrono::hours(1), [&] { ++ticks; });
     state.set_job("job-abc", "xtb");
-    state.set_child_pid(4242);
+    state.child_started(4242);
+    state.child_started(4343);  // two packed NWChem slots
     ASSERT_TRUE(writer.beat_now());
     auto busy = read_beat("worker-2");
     EXPECT_EQ(busy["state"], "busy");
     EXPECT_EQ(busy["job_id"], "job-abc");
     EXPECT_EQ(busy["stage"], "xtb");
     EXPECT_EQ(busy["child_pid"], 4242);
-    EXPECT_EQ(ticks.load(), 2);  // constructor + beat_now
+    EXPECT_EQ(busy["child_pids"], nlohmann::json::array({4242, 4343}));
+    state.child_ended(4242);
+    ASSERT_TRUE(writer.beat_now());
+    EXPECT_EQ(read_beat("worker-2")["child_pid"], 4343);
+    EXPECT_EQ(ticks.load(), 3);  // constructor + two beat_now
 
     state.set_state(WorkerState::State::draining);
     state.clear_job();
@@ -95,6 +100,7 @@ TEST_F(HeartbeatTest, FollowsStateAndStopsPromptlyAsStopped) {
     EXPECT_EQ(draining["state"], "draining");
     EXPECT_TRUE(draining["job_id"].is_null());
     EXPECT_TRUE(draining["child_pid"].is_null());
+    EXPECT_TRUE(draining["child_pids"].empty());
     writer.stop();
     writer.stop();  // idempotent
   }

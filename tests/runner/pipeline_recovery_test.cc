@@ -26,12 +26,13 @@ using testing::FakeResponse;
 using testing::FakeToolRunner;
 using nlohmann::json;
 
-ToolContext fake_context(const fs::path& logs, int ranks) {
+ToolContext fake_context(const fs::path& logs, int ranks, std::optional<int> slots) {
   ToolContext c;
   c.plan.ranks = ranks;
   c.plan.nwchem_memory_mb_per_rank = 400;
   c.plan.omp_threads = 1;
   c.logs_dir = logs;
+  c.slots = slots;
   return c;
 }
 
@@ -46,14 +47,15 @@ JobRequest water_request() {
 
 // A job folder, its status, a fake runner and a stage context for water.
 struct Harness {
-  explicit Harness(int ranks = 2)
+  // One run after another unless told: most tests follow the retry decisions in order.
+  explicit Harness(int ranks = 2, std::optional<int> slots = 1)
       : request(water_request()),
         spec(resolve_job(request)),
         paths(tmp.path() / "job"),
         status(paths.status(), json::object()),
-        tools(fake_context(paths.logs(), ranks)),
+        tools(fake_context(paths.logs(), ranks, slots)),
         ctx{spec, paths, status, tools, tmp.path() / "reference",
-            testing::molecule_from_smiles("O"), {}, spdlog::default_logger(), {}, {}} {
+            testing::molecule_from_smiles("O"), {}, spdlog::default_logger(), {}, {}, {}} {
     paths.create();
   }
   Conformer& add_conformer(int id, ConformerState state) {
@@ -308,6 +310,115 @@ TEST(PipelineRecovery, ShieldingFailureOfOneConformerCompletesWithAWarning) {
       << h.ctx.ensemble.warnings.back();
   EXPECT_NE(h.ctx.ensemble.warnings.back().find("15.6%"), std::string::npos)
       << h.ctx.ensemble.warnings.back();
+}
+
+}  // namespace
+}  // namespace qmnmr::runner
+
+namespace qmnmr::runner {
+namespace {
+
+FakeResponse lasting(FakeResponse r, int ms) {
+  r.takes = std::chrono::milliseconds(ms);
+  return r;
+}
+
+TEST(PipelinePacking, TwoConformersRunSideBySideEachOnOneRank) {
+  Harness h(2, std::nullopt);  // the plan's packing: 2 ranks, 2 runs -> 2 slots of 1 rank
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  EXPECT_EQ(h.tools.most_at_once.load(), 2) << "the two optimisations overlapped";
+  for (const auto& call : h.tools.calls) EXPECT_EQ(call.ranks, 1) << call.log_name;
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+  // The same water twice: the second collapsed onto the first's minimum.
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_duplicate);
+  const auto& packing = h.status.doc()["packing"]["dft_opt"];
+  EXPECT_EQ(packing["slots"], 2);
+  EXPECT_EQ(packing["ranks_per_slot"], 1);
+  EXPECT_FALSE(packing["reasons"].empty());
+}
+
+TEST(PipelinePacking, OneSlotsFailureLeavesTheOtherToFinish) {
+  Harness h(2, 2);
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  // Conformer 1's SCF fails, and again after the rescue retry: it is dropped.
+  h.tools.script("nwchem_opt_conf_001", {captured("nwchem/water_scf_not_converged.out", 255)});
+  h.tools.script("nwchem_opt_conf_002", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
+  stage_dft_opt(h.ctx);
+  int conf1_runs = 0;
+  for (const auto& call : h.tools.calls) conf1_runs += call.log_name.starts_with("nwchem_opt_conf_001");
+  EXPECT_EQ(conf1_runs, 2) << "the run and its SCF rescue";
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dropped);
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].failure->kind, "scf_not_converged");
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
+  EXPECT_TRUE(fs::exists(h.paths.scratch() / "dft_opt/conf_002/result.json"));
+}
+
+TEST(PipelinePacking, AJobFailureInOneSlotLetsTheRunningOneFinishAndStartsNoOther) {
+  Harness h(2, 2);
+  for (int id : {1, 2, 3}) h.add_conformer(id, ConformerState::selected);
+  h.tools.script("nwchem_opt_conf_001",
+                 {lasting(captured("nwchem/scratch_inaccessible_water.out", 255), 100)});
+  h.tools.script("nwchem_opt_conf_002", {lasting(captured("nwchem/water_opt_chcl3.out"), 400)});
+  h.tools.script("nwchem_opt_conf_003", {captured("nwchem/water_opt_chcl3.out")});
+  EXPECT_THROW(stage_dft_opt(h.ctx), ToolError);
+  std::vector<std::string> names;
+  for (const auto& call : h.tools.calls) names.push_back(call.log_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"nwchem_opt_conf_001", "nwchem_opt_conf_002"}))
+      << "conformer 3 never started";
+  // Conformer 2 finished and was recorded: a resume takes it from its record.
+  EXPECT_TRUE(fs::exists(h.paths.scratch() / "dft_opt/conf_002/result.json"));
+  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineMirrorImages, AMirrorConformerTakesItsPartnersResultsWithoutARunOfItsOwn) {
+  Harness h(2, std::nullopt);
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected).mirror_of = 1;
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 1u);
+  EXPECT_EQ(h.tools.calls[0].log_name, "nwchem_opt_conf_001");
+  EXPECT_EQ(h.status.doc()["packing"]["dft_opt"]["slots"], 1) << "one run: all ranks";
+  const auto& one = h.ctx.ensemble.conformers[0];
+  const auto& two = h.ctx.ensemble.conformers[1];
+  // Water's mirror image is water itself, so it then collapses onto conformer 1;
+  // a real mirror pair is two chiral conformers (chem::mirror_image_pairs).
+  EXPECT_EQ(two.state, ConformerState::dft_duplicate);
+  EXPECT_EQ(two.dft_opt_steps, 0);
+  ASSERT_TRUE(two.dft_hartree);
+  EXPECT_EQ(two.dft_hartree, one.dft_hartree);
+  for (size_t i = 0; i < one.geometry.atoms.size(); ++i) {
+    EXPECT_DOUBLE_EQ(two.geometry.atoms[i].x, -one.geometry.atoms[i].x);
+    EXPECT_DOUBLE_EQ(two.geometry.atoms[i].y, one.geometry.atoms[i].y);
+  }
+  for (auto& c : h.ctx.ensemble.conformers) c.state = ConformerState::dft_selected;
+  h.status.doc().erase("tool_versions");  // no TMS reference beside: not this test's business
+  h.tools.script("nwchem_shielding_", {captured("nwchem/water_shielding_chcl3.out")});
+  stage_shielding(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  EXPECT_EQ(h.tools.calls[1].log_name, "nwchem_shielding_conf_001");
+  EXPECT_EQ(two.state, ConformerState::shielded);
+  EXPECT_EQ(two.shieldings, one.shieldings);
+  EXPECT_EQ(two.shieldings.size(), 3u);
+}
+
+TEST(PipelineMirrorImages, AMirrorOfADroppedConformerIsDroppedWithItsReason) {
+  Harness h(2, std::nullopt);
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected).mirror_of = 1;
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_scf_not_converged.out", 255)});
+  EXPECT_THROW(stage_dft_opt(h.ctx), ToolError) << "no conformer left";
+  const auto& two = h.ctx.ensemble.conformers[1];
+  EXPECT_EQ(two.state, ConformerState::dropped);
+  ASSERT_TRUE(two.failure);
+  EXPECT_NE(two.failure->message.find("mirror image of conformer 1"), std::string::npos)
+      << two.failure->message;
+  EXPECT_EQ(two.failure->kind, "scf_not_converged");
 }
 
 }  // namespace

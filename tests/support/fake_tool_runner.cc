@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <thread>
 
 #include "queue/atomic_file.h"
 #include "support/molecules.h"
@@ -13,12 +14,14 @@ namespace fs = std::filesystem;
 FakeToolRunner::FakeToolRunner(runner::ToolContext context) : context_(std::move(context)) {}
 
 void FakeToolRunner::script(const std::string& prefix, std::vector<FakeResponse> responses) {
+  std::lock_guard lock(mutex_);
   if (responses.empty()) throw std::invalid_argument("FakeToolRunner::script: no responses");
   scripts_[prefix] = std::move(responses);
   used_[prefix] = 0;
 }
 
 runner::ToolRun FakeToolRunner::answer(FakeCall call, int ranks) {
+  std::unique_lock lock(mutex_);
   const std::string* best = nullptr;
   for (const auto& [prefix, responses] : scripts_)
     if (call.log_name.rfind(prefix, 0) == 0 && (!best || prefix.size() > best->size()))
@@ -39,6 +42,18 @@ runner::ToolRun FakeToolRunner::answer(FakeCall call, int ranks) {
   run.outcome.program = call.argv.empty() ? "nwchem" : call.argv.front();
   run.outcome.exit_code = r.exit_code;
   run.ranks = ranks;
+  if (r.takes.count() > 0) {  // the run lasts: others may start meanwhile
+    lock.unlock();
+    const int now = ++running_;
+    int seen = most_at_once.load();
+    while (now > seen && !most_at_once.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(r.takes);
+    --running_;
+    lock.lock();
+  } else if (most_at_once.load() == 0) {
+    most_at_once = 1;
+  }
   calls.push_back(std::move(call));
   return run;
 }
@@ -58,7 +73,7 @@ runner::ToolRun FakeToolRunner::run_nwchem(const std::string& log_name, const fs
 }
 
 FakeResponse captured(const std::string& rel, int exit_code) {
-  return FakeResponse{test_data(rel), exit_code, {}};
+  return FakeResponse{test_data(rel), exit_code, {}, {}};
 }
 
 }  // namespace qmnmr::testing

@@ -6,8 +6,11 @@
 // decisions - what it ran next, with which geometry, ranks and memory -
 // without NWChem or xTB.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +23,7 @@ struct FakeResponse {
   std::string stdout_text;                    // what the program printed
   int exit_code = 0;                          // 0, or e.g. 255 as mpirun reports NWChem failures
   std::map<std::string, std::string> files;   // written into the run's folder
+  std::chrono::milliseconds takes{0};         // how long the run lasts (packed slots overlap)
 };
 
 struct FakeCall {
@@ -49,13 +53,16 @@ class FakeToolRunner final : public runner::ToolRunner {
     context_.logs_dir = logs_dir;
   }
 
-  std::vector<FakeCall> calls;
+  std::vector<FakeCall> calls;  // in the order the runs were answered
+  std::atomic<int> most_at_once{0};  // the most runs that were going at the same time
 
  private:
   runner::ToolRun answer(FakeCall call, int ranks);
   runner::ToolContext context_;
   std::map<std::string, std::vector<FakeResponse>> scripts_;
   std::map<std::string, size_t> used_;
+  std::mutex mutex_;  // packed slots call from several threads
+  std::atomic<int> running_{0};
 };
 
 // A response whose output is tests/data/<rel>.

@@ -1,0 +1,85 @@
+// mark_mirror_images and the completion of mirror conformers after each DFT stage.
+#include "runner/pipeline/mirror_images.h"
+
+#include <map>
+
+#include "chem/clustering.h"
+#include "chem/ensemble.h"
+#include "runner/pipeline/conformer_checks.h"
+
+namespace qmnmr::runner {
+
+namespace {
+
+// xTB-optimised mirror pairs agree to ~0.01 A and ~1e-3 kcal/mol.
+constexpr double kMirrorRmsd = 0.1;          // Angstrom
+constexpr double kMirrorEnergyKcal = 0.05;
+
+std::map<int, Conformer*> by_id(Ensemble& e) {
+  std::map<int, Conformer*> out;
+  for (auto& c : e.conformers) out[c.id] = &c;
+  return out;
+}
+
+void inherit_failure(StageContext& ctx, Conformer& mirror, const Conformer& partner,
+                     const std::string& stage) {
+  ConformerFailure f = partner.failure ? *partner.failure
+                                       : ConformerFailure{stage, "mirror_partner_dropped", "", "", "", true};
+  f.message = "the mirror image of conformer " + std::to_string(partner.id) +
+              ", whose calculation it shares, was dropped: " + f.message;
+  drop_conformer(ctx, mirror, f);
+}
+
+}  // namespace
+
+int mark_mirror_images(StageContext& ctx, const std::vector<Conformer*>& conformers) {
+  std::vector<chem::Geometry> geometries;
+  std::vector<double> energies;
+  for (auto* c : conformers) {
+    c->mirror_of.reset();
+    if (!c->xtb_hartree) return 0;  // no common energy scale: nothing is shared
+    geometries.push_back(c->geometry);
+    energies.push_back(*c->xtb_hartree * chem::kHartreeToKcal);
+  }
+  int marked = 0;
+  for (auto [computed, mirror] : chem::mirror_image_pairs(ctx.molecule, geometries, energies,
+                                                          kMirrorRmsd, kMirrorEnergyKcal)) {
+    conformers[mirror]->mirror_of = conformers[computed]->id;
+    ++marked;
+    ctx.log->info("conformer {} is the mirror image of conformer {}: computed once, weighted twice",
+                  conformers[mirror]->id, conformers[computed]->id);
+  }
+  return marked;
+}
+
+void complete_mirror_optimisations(StageContext& ctx) {
+  auto ids = by_id(ctx.ensemble);
+  for (auto* c : ctx.ensemble.with_state(ConformerState::selected)) {
+    if (!c->mirror_of) continue;
+    const Conformer& partner = *ids.at(*c->mirror_of);
+    if (partner.state != ConformerState::dft_optimized) {
+      inherit_failure(ctx, *c, partner, "dft_opt");
+      continue;
+    }
+    c->geometry = chem::mirror_image(partner.geometry);
+    c->dft_hartree = partner.dft_hartree;
+    c->dft_opt_steps = 0;
+    c->state = ConformerState::dft_optimized;
+  }
+}
+
+void complete_mirror_shieldings(StageContext& ctx) {
+  auto ids = by_id(ctx.ensemble);
+  for (auto* c : ctx.ensemble.with_state(ConformerState::dft_selected)) {
+    if (!c->mirror_of) continue;
+    const Conformer& partner = *ids.at(*c->mirror_of);
+    if (partner.state != ConformerState::shielded) {
+      inherit_failure(ctx, *c, partner, "shielding");
+      continue;
+    }
+    c->shieldings = partner.shieldings;
+    c->state = ConformerState::shielded;
+  }
+}
+
+}  // namespace qmnmr::runner
