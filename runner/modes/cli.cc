@@ -31,6 +31,7 @@
 #include "runner/modes/logging.h"
 #include "runner/pipeline/pipeline.h"
 #include "runner/modes/queue_commands.h"
+#include "runner/pipeline/stage_slots.h"
 #include "runner/pipeline/tool_versions.h"
 #include "runner/modes/worker.h"
 
@@ -138,16 +139,39 @@ JobRequest make_request(const MoleculeOptions& m, const Config& config) {
 
 // ---- plan ---------------------------------------------------------------------
 
+// How a stage's NWChem runs would be packed on this plan, for a few run counts
+// of a 15-heavy-atom-sized molecule (30 atoms): each job records its own.
+nlohmann::json packing_examples(const Config& config, const ResourcePlan& plan) {
+  const auto model =
+      ScalingModel::from_file(scaling_model_path(config.reference_cache()).string());
+  nlohmann::json out = nlohmann::json::array();
+  for (int runs : {1, plan.ranks, 4 * plan.ranks}) {
+    auto j = plan_slots(plan, runs, 30, model, config.slots.value).to_json();
+    j["atoms"] = 30;
+    out.push_back(j);
+    if (plan.ranks == 1) break;
+  }
+  return out;
+}
+
 int cmd_plan(const Config& config, bool as_json) {
   auto env = environment_map();
   auto plan = plan_for(config, env);
+  auto packing = packing_examples(config, plan);
   if (as_json) {
     auto j = plan.to_json();
+    j["packing_examples"] = packing;
     j["config"] = config.describe();
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << plan.to_text() << "\nconfiguration (value and origin):\n"
-              << config.describe_text();
+    std::cout << plan.to_text()
+              << "\npacking of a stage's independent NWChem runs (a 30-atom molecule; each job "
+                 "records its own in status.json packing.<stage>):\n";
+    for (const auto& p : packing)
+      std::cout << "  " << p["runs"].get<int>() << " run(s): " << p["slots"].get<int>()
+                << " slot(s) x " << p["ranks_per_slot"].get<int>() << " rank(s)\n    why: "
+                << p["reasons"][0].get<std::string>() << "\n";
+    std::cout << "\nconfiguration (value and origin):\n" << config.describe_text();
   }
   return 0;  // informational: `qmnmr doctor` is the check that fails
 }

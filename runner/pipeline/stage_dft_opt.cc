@@ -44,7 +44,8 @@ void stage_dft_opt(StageContext& ctx) {
       pending.push_back(c);
   }
   const auto slots = stage_slots(ctx, "dft_opt", static_cast<int>(pending.size()));
-  run_in_slots(slots.slots, pending.size(), [&](size_t i, int) {
+  SlotPool pool(slots.slots, slots.ranks_per_slot);
+  pool.run(pending.size(), [&](size_t i) {
     Conformer* c = pending[i];
     Conformer work;
     {
@@ -56,7 +57,7 @@ void stage_dft_opt(StageContext& ctx) {
     auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, chem::NwchemTask::optimize, dir);
     auto result = run_nwchem_recovering(ctx, "nwchem_opt_" + name, dir, input, "dft_opt",
                                         "optimisation of conformer " + std::to_string(work.id),
-                                        slots.ranks_per_slot);
+                                        pool.ranks_now());
     std::optional<ConformerFailure> failure = result.failure;
     if (!failure) {
       chem::check_geometry_matches(ctx.molecule, *result.output.final_geometry);

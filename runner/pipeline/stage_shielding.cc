@@ -15,7 +15,7 @@ namespace qmnmr::runner {
 
 namespace {
 
-void shield_conformer(StageContext& ctx, Conformer& c, int ranks) {
+void shield_conformer(StageContext& ctx, Conformer& c, const SlotPool& pool) {
   Conformer work;
   {
     std::lock_guard lock(ctx.mutex);
@@ -25,7 +25,8 @@ void shield_conformer(StageContext& ctx, Conformer& c, int ranks) {
   auto dir = ctx.paths.scratch() / "shielding" / name;
   auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, chem::NwchemTask::shielding, dir);
   auto result = run_nwchem_recovering(ctx, "nwchem_shielding_" + name, dir, input, "shielding",
-                                      "shielding of conformer " + std::to_string(work.id), ranks);
+                                      "shielding of conformer " + std::to_string(work.id),
+                                      pool.ranks_now());
   std::lock_guard lock(ctx.mutex);
   if (!result.ok()) {
     drop_conformer(ctx, c, *result.failure);
@@ -57,11 +58,12 @@ void stage_shielding(StageContext& ctx) {
   const size_t runs = pending.size() + (tms ? 1 : 0);
   const auto slots = stage_slots(ctx, "shielding", static_cast<int>(runs));
   // The TMS reference (an optimisation and a shielding) first: the longest chain.
-  run_in_slots(slots.slots, runs, [&](size_t i, int) {
+  SlotPool pool(slots.slots, slots.ranks_per_slot);
+  pool.run(runs, [&](size_t i) {
     if (tms && i == 0)
-      tms_reference(ctx, slots.ranks_per_slot);  // cached for the average stage
+      tms_reference(ctx, [&] { return pool.ranks_now(); });  // cached for the average stage
     else
-      shield_conformer(ctx, *pending[i - (tms ? 1 : 0)], slots.ranks_per_slot);
+      shield_conformer(ctx, *pending[i - (tms ? 1 : 0)], pool);
   });
   complete_mirror_shieldings(ctx);
 }

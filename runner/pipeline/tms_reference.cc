@@ -73,7 +73,8 @@ bool tms_reference_to_compute(StageContext& ctx) {
   return !cached(ctx.cache_dir / tms_cache_file_name(key), key);
 }
 
-std::map<std::string, double> tms_reference(StageContext& ctx, std::optional<int> ranks) {
+std::map<std::string, double> tms_reference(StageContext& ctx,
+                                            const std::function<std::optional<int>()>& ranks) {
   const std::string version = nwchem_version(ctx);
   const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
   auto cache = ctx.cache_dir / tms_cache_file_name(key);
@@ -85,13 +86,13 @@ std::map<std::string, double> tms_reference(StageContext& ctx, std::optional<int
   auto opt = run_nwchem_recovering(
       ctx, "nwchem_tms_opt", dir / "opt",
       nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt"),
-      "average", "optimisation of the TMS reference", ranks);
+      "average", "optimisation of the TMS reference", ranks());
   if (!opt.ok()) throw ToolError(opt.failure->message);
   auto sh = run_nwchem_recovering(
       ctx, "nwchem_tms_shielding", dir / "shielding",
       nwchem_input_for(ctx, tms, *opt.output.final_geometry, chem::NwchemTask::shielding,
                        dir / "shielding"),
-      "average", "shielding of the TMS reference", ranks);
+      "average", "shielding of the TMS reference", ranks());
   if (!sh.ok()) throw ToolError(sh.failure->message);
   std::map<std::string, std::pair<double, int>> sums;
   for (size_t i = 0; i < sh.output.shieldings.size(); ++i) {

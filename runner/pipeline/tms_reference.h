@@ -3,6 +3,7 @@
 // of tetramethylsilane) and cached, keyed by everything that changes it - both
 // levels (functional, basis, grid), the COSMO solvent and the NWChem version.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,10 +17,12 @@ std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solve
                           const std::string& nwchem_version);
 std::string tms_cache_file_name(const std::string& key);
 
-// {"H": sigma, "C": sigma}, from the cache or computed now (`ranks` caps the
-// ranks of a packed slot).
-std::map<std::string, double> tms_reference(StageContext& ctx,
-                                            std::optional<int> ranks = std::nullopt);
+// {"H": sigma, "C": sigma}, from the cache or computed now. In a packed slot,
+// `ranks` says how many ranks each of its two runs may start with.
+std::map<std::string, double> tms_reference(
+    StageContext& ctx, const std::function<std::optional<int>()>& ranks = [] {
+      return std::optional<int>();
+    });
 
 // True when the job's shifts need sigma(TMS), the cache does not have it yet
 // and the NWChem version (part of the key) is known: the shielding stage then
