@@ -57,6 +57,7 @@ ToolContext job_tool_context(const Config& config, const ResourcePlan& plan,
   tc.mpi_launcher = config.mpi_launcher.value;
   tc.step_timeout_seconds = config.step_timeout_seconds.value;
   tc.slots = config.slots.value;
+  if (config.run_cache.value) tc.run_cache_dir = config.run_cache_dir();
   tc.log = make_job_logger(paths.logs() / "job.log");
   return tc;
 }

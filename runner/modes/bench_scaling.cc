@@ -150,6 +150,7 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
     paths.create();
     StatusFile status(paths.status(), json::object());
     ToolContext tc = job_tool_context(c, plan, paths);
+    tc.run_cache_dir.clear();  // every rank count really runs
     tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };
     ProcessToolRunner tools(tc);
     StageContext ctx{spec, paths, status, tools, config.reference_cache(), molecule, {},

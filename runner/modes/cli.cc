@@ -31,6 +31,7 @@
 #include "runner/modes/logging.h"
 #include "runner/pipeline/pipeline.h"
 #include "runner/modes/queue_commands.h"
+#include "runner/pipeline/run_cache.h"
 #include "runner/pipeline/stage_slots.h"
 #include "runner/pipeline/tool_versions.h"
 #include "runner/modes/worker.h"
@@ -145,12 +146,14 @@ nlohmann::json packing_examples(const Config& config, const ResourcePlan& plan) 
   const auto model =
       ScalingModel::from_file(scaling_model_path(config.reference_cache()).string());
   nlohmann::json out = nlohmann::json::array();
-  for (int runs : {1, plan.ranks, 4 * plan.ranks}) {
-    auto j = plan_slots(plan, runs, 30, model, config.slots.value).to_json();
-    j["atoms"] = 30;
-    out.push_back(j);
-    if (plan.ranks == 1) break;
-  }
+  for (auto kind : {RunKind::optimisation, RunKind::shielding})
+    for (int runs : {1, plan.ranks, 4 * plan.ranks}) {
+      auto j = plan_slots(plan, kind, runs, 30, model, config.slots.value).to_json();
+      j["atoms"] = 30;
+      j["kind"] = kind == RunKind::optimisation ? "optimisation" : "shielding";
+      out.push_back(j);
+      if (plan.ranks == 1) break;
+    }
   return out;
 }
 
@@ -168,7 +171,8 @@ int cmd_plan(const Config& config, bool as_json) {
               << "\npacking of a stage's independent NWChem runs (a 30-atom molecule; each job "
                  "records its own in status.json packing.<stage>):\n";
     for (const auto& p : packing)
-      std::cout << "  " << p["runs"].get<int>() << " run(s): " << p["slots"].get<int>()
+      std::cout << "  " << p["runs"].get<int>() << " " << p["kind"].get<std::string>()
+                << "(s): " << p["slots"].get<int>()
                 << " slot(s) x " << p["ranks_per_slot"].get<int>() << " rank(s)\n    why: "
                 << p["reasons"][0].get<std::string>() << "\n";
     std::cout << "\nconfiguration (value and origin):\n" << config.describe_text();
@@ -245,6 +249,14 @@ int run_cli(int argc, char** argv) {
   doctor->add_flag("--json", doctor_json, "print JSON");
   add_global_options(*doctor, g);
   add_resource_options(*doctor, g);
+
+  auto* cache = app.add_subcommand("cache", "the data root's cache of finished NWChem runs");
+  cache->require_subcommand(1);
+  auto* prune = cache->add_subcommand("prune", "remove cached runs not used for some days");
+  double prune_days = 30;
+  prune->add_option("--older-than", prune_days, "days since last use (default 30; 0: all)")
+      ->check(CLI::NonNegativeNumber);
+  add_global_options(*prune, g);
 
   auto* health = app.add_subcommand("health", "exit 0 only when a worker's heartbeat is fresh");
   double max_age = 30;
@@ -410,6 +422,13 @@ int run_cli(int argc, char** argv) {
     setup_logging(config.log_format.value, config.log_level.value);
     if (plan->parsed()) return cmd_plan(config, plan_json);
     if (doctor->parsed()) return run_doctor(config, doctor_json);
+    if (prune->parsed()) {
+      const auto dir = config.run_cache_dir();
+      auto r = prune_run_cache(dir, std::chrono::seconds(static_cast<long long>(prune_days * 86400)));
+      std::printf("%s: removed %d cached run(s) (%.1f MB), kept %d (%.1f MB)\n", dir.c_str(),
+                  r.removed, r.bytes_removed / 1e6, r.kept, r.bytes_kept / 1e6);
+      return 0;
+    }
     if (health->parsed()) {
       auto h = container::check_health(config.data_dir.value, health_worker,
                                        std::chrono::seconds(static_cast<long>(max_age)));

@@ -85,6 +85,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"shm_dir", "QMNMR_SHM_DIR", "shared-memory file system MPI uses"},
       {"cgroup_root", "QMNMR_CGROUP_ROOT", "where the cgroup file systems are mounted"},
       {"step_timeout_seconds", "QMNMR_STEP_TIMEOUT", "wall-clock limit per external program, 0 = none"},
+      {"cache", "QMNMR_CACHE",
+       "reuse finished NWChem calculations from <data>/cache/runs (true or false)"},
       {"force_network_fs", "QMNMR_FORCE_NETWORK_FS", "allow a data root on NFS/Lustre (one host only)"},
       {"reference_dir", "QMNMR_REFERENCE_DIR", "cache of TMS references (default <data>/reference)"},
       {"calibration", "QMNMR_CALIBRATION", "a calibration file (qmnmr bench accuracy --write-calibration) for new jobs"},
@@ -145,6 +147,7 @@ void Config::set(const std::string& key, const std::string& value, const Origin&
   else if (key == "cgroup_root") put(cgroup_root, std::filesystem::path(nonempty(value, what)));
   else if (key == "step_timeout_seconds") put(step_timeout_seconds, parse_seconds(value, what, true));
   else if (key == "force_network_fs") put(force_network_fs, parse_bool(value, what));
+  else if (key == "cache") put(run_cache, parse_bool(value, what));
   else if (key == "reference_dir") put(reference_dir,
                                          std::filesystem::absolute(nonempty(value, what)));
   else if (key == "calibration") put(calibration, std::filesystem::absolute(nonempty(value, what)));
@@ -218,6 +221,7 @@ nlohmann::json Config::describe() const {
   row("cgroup_root", cgroup_root.value.string(), cgroup_root.origin);
   row("step_timeout_seconds", step_timeout_seconds.value, step_timeout_seconds.origin);
   row("force_network_fs", force_network_fs.value, force_network_fs.origin);
+  row("cache", run_cache.value, run_cache.origin);
   row("reference_dir", reference_cache().string(), reference_dir.origin);
   row("calibration", calibration.value.empty() ? nlohmann::json("none")
                                                : nlohmann::json(calibration.value.string()),

@@ -55,8 +55,14 @@ struct Config {
   Setting<std::filesystem::path> cgroup_root{"/sys/fs/cgroup"};
   Setting<double> step_timeout_seconds{0};  // 0 = no wall-clock limit per program
   Setting<bool> force_network_fs{false};
+  Setting<bool> run_cache{true};  // reuse finished NWChem calculations (runner/pipeline/run_cache.h)
   Setting<std::filesystem::path> reference_dir;  // empty: <data_dir>/reference
   Setting<std::filesystem::path> calibration;    // empty: the presets' own conversion
+
+  // Where finished NWChem calculations are kept: <data_dir>/cache/runs.
+  std::filesystem::path run_cache_dir() const {
+    return std::filesystem::absolute(data_dir.value) / "cache" / "runs";
+  }
 
   // Where TMS references are cached: reference_dir, else <data_dir>/reference.
   std::filesystem::path reference_cache() const {

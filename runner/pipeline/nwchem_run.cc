@@ -5,6 +5,7 @@
 
 #include "queue/atomic_file.h"
 #include "runner/pipeline/program_text.h"
+#include "runner/pipeline/run_cache.h"
 #include "runner/pipeline/tool_versions.h"
 
 namespace qmnmr::runner {
@@ -111,6 +112,25 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
       ctx.log->info("{}: resuming from the last geometry of the interrupted run ({} steps)", what,
                     earlier.steps);
     }
+  // The same calculation finished before (this data root's cache): not run again.
+  const auto& cache_dir = ctx.tools.context().run_cache_dir;
+  std::optional<RunCacheKey> cache_key;
+  if (!cache_dir.empty() && !nwchem_identity().empty()) {
+    cache_key = run_cache_key(chem::write_nwchem_input(input), nwchem_identity());
+    if (auto hit = cached_run(cache_dir, *cache_key)) {
+      const auto entry = cache_dir / (cache_key->hash + ".json");
+      ctx.log->info("{}: reused from the run cache ({})", what, entry.string());
+      result.output = *hit;
+      result.optimisation_steps += hit->optimization_steps;
+      result.attempts.push_back({{"run", 0},
+                                 {"log", entry.string()},
+                                 {"cached", true},
+                                 {"failure", "none"},
+                                 {"optimisation_steps", hit->optimization_steps},
+                                 {"seconds", 0}});
+      return result;
+    }
+  }
   for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
     const std::string suffix = run_suffix(attempt);
     auto input_path = dir / ("nwchem" + suffix + ".nw");
@@ -149,7 +169,10 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
                                {"optimisation_steps", out.optimization_steps},
                                {"seconds", run.outcome.seconds}});
     result.output = out;
-    if (usable) return result;
+    if (usable) {
+      if (cache_key) store_run(cache_dir, *cache_key, out);
+      return result;
+    }
 
     const std::string message = message_for(what, out, run, kind);
     ctx.log->warn("{}", message);

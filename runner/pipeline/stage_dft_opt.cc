@@ -43,7 +43,7 @@ void stage_dft_opt(StageContext& ctx) {
     else
       pending.push_back(c);
   }
-  const auto slots = stage_slots(ctx, "dft_opt", static_cast<int>(pending.size()));
+  const auto slots = stage_slots(ctx, "dft_opt", RunKind::optimisation, static_cast<int>(pending.size()));
   SlotPool pool(slots.slots, slots.ranks_per_slot);
   pool.run(pending.size(), [&](size_t i) {
     Conformer* c = pending[i];

@@ -56,7 +56,7 @@ void stage_shielding(StageContext& ctx) {
   }
   const bool tms = !pending.empty() && tms_reference_to_compute(ctx);
   const size_t runs = pending.size() + (tms ? 1 : 0);
-  const auto slots = stage_slots(ctx, "shielding", static_cast<int>(runs));
+  const auto slots = stage_slots(ctx, "shielding", RunKind::shielding, static_cast<int>(runs));
   // The TMS reference (an optimisation and a shielding) first: the longest chain.
   SlotPool pool(slots.slots, slots.ranks_per_slot);
   pool.run(runs, [&](size_t i) {

@@ -7,10 +7,10 @@ std::filesystem::path scaling_model_path(const std::filesystem::path& cache_dir)
   return cache_dir / "scaling.json";
 }
 
-SlotPlan stage_slots(StageContext& ctx, const std::string& stage, int runs) {
+SlotPlan stage_slots(StageContext& ctx, const std::string& stage, RunKind kind, int runs) {
   const auto& tools = ctx.tools.context();
   auto model = ScalingModel::from_file(scaling_model_path(ctx.cache_dir).string());
-  auto slots = plan_slots(tools.plan, runs, static_cast<int>(ctx.molecule.symbols.size()), model,
+  auto slots = plan_slots(tools.plan, kind, runs, static_cast<int>(ctx.molecule.symbols.size()), model,
                           tools.slots);
   std::lock_guard lock(ctx.mutex);
   ctx.status.doc()["packing"][stage] = slots.to_json();

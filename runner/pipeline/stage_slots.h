@@ -11,7 +11,7 @@
 
 namespace qmnmr::runner {
 
-SlotPlan stage_slots(StageContext& ctx, const std::string& stage, int runs);
+SlotPlan stage_slots(StageContext& ctx, const std::string& stage, RunKind kind, int runs);
 
 // Where `qmnmr bench scaling` leaves the measured model for the packing.
 std::filesystem::path scaling_model_path(const std::filesystem::path& cache_dir);

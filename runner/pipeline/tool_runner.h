@@ -48,6 +48,7 @@ struct ToolContext {
   // A program started (running true) or ended; with packed slots several run at once.
   std::function<void(pid_t, bool running)> on_child;
   std::optional<int> slots;                       // --slots / config: force the packing
+  std::filesystem::path run_cache_dir;            // finished NWChem runs (run_cache.h); empty: off
   std::shared_ptr<spdlog::logger> log;
 };
 

@@ -17,34 +17,38 @@ ScalingModel ScalingModel::from_file(const std::string& path) {
   if (!in) return model;
   try {
     json doc = json::parse(in);
-    for (const auto& row : doc.at("rows")) {
-      if (!row.contains("shielding") || !row["shielding"].contains("speedup")) continue;
-      const double s = row["shielding"]["speedup"].get<double>();
-      if (s > 0) model.speedup[row.at("ranks").get<int>()] = s;
-    }
+    for (const auto& row : doc.at("rows"))
+      for (auto [key, map] : {std::pair{"optimisation", &model.optimisation},
+                              std::pair{"shielding", &model.shielding}}) {
+        if (!row.contains(key) || !row[key].contains("speedup")) continue;
+        const double s = row[key]["speedup"].get<double>();
+        if (s > 0) (*map)[row.at("ranks").get<int>()] = s;
+      }
   } catch (const std::exception&) {
     return {};
   }
-  if (!model.speedup.empty()) model.source = path;
+  if (!model.optimisation.empty() || !model.shielding.empty()) model.source = path;
   return model;
 }
 
-double default_speedup(int ranks, int atoms) {
+double default_speedup(RunKind kind, int ranks, int atoms) {
   if (ranks <= 1) return 1.0;
+  if (kind == RunKind::optimisation) return ranks;
   const double serial = std::clamp(3.0 / std::max(1, atoms), 0.05, 0.5);
   return 1.0 / (serial + (1.0 - serial) / ranks);
 }
 
 namespace {
 
-double speedup(const ScalingModel& model, int ranks, int atoms) {
+double speedup(const ScalingModel& model, RunKind kind, int ranks, int atoms) {
   if (ranks <= 1) return 1.0;
-  if (auto it = model.speedup.find(ranks); it != model.speedup.end()) {
+  const auto& measured = model.speedup(kind);
+  if (auto it = measured.find(ranks); it != measured.end()) {
     // Relative to the model's own one-rank row when it has one.
-    auto one = model.speedup.find(1);
-    return it->second / (one != model.speedup.end() ? one->second : 1.0);
+    auto one = measured.find(1);
+    return it->second / (one != measured.end() ? one->second : 1.0);
   }
-  return default_speedup(ranks, atoms);
+  return default_speedup(kind, ranks, atoms);
 }
 
 // The stage's wall time in units of one run on one rank.
@@ -74,8 +78,8 @@ ResourcePlan SlotPlan::slot_resources(const ResourcePlan& plan) const {
   return slot;
 }
 
-SlotPlan plan_slots(const ResourcePlan& plan, int runs, int atoms, const ScalingModel& model,
-                    std::optional<int> forced_slots) {
+SlotPlan plan_slots(const ResourcePlan& plan, RunKind kind, int runs, int atoms,
+                    const ScalingModel& model, std::optional<int> forced_slots) {
   SlotPlan out;
   out.runs = std::max(0, runs);
   out.threads_per_rank = plan.threads_per_rank;
@@ -93,12 +97,16 @@ SlotPlan plan_slots(const ResourcePlan& plan, int runs, int atoms, const Scaling
     out.reasons.push_back(fmt::format("{} run: it gets all {} ranks", out.runs, ranks));
     return out;
   }
+  const bool opt = kind == RunKind::optimisation;
   const std::string model_name =
-      model.speedup.empty()
-          ? fmt::format("the default model (Amdahl, serial fraction 3/atoms = {:.2f})",
-                        std::clamp(3.0 / std::max(1, atoms), 0.05, 0.5))
-          : "the speed-ups measured by qmnmr bench scaling (" + model.source + ")";
-  const double sequential = wall(std::max(1, out.runs), 1, speedup(model, ranks, atoms));
+      !model.speedup(kind).empty()
+          ? fmt::format("the {} speed-ups measured by qmnmr bench scaling ({})",
+                        opt ? "optimisation" : "shielding", model.source)
+      : opt ? std::string("the default model (an optimisation scales linearly over ranks)")
+            : fmt::format("the default model (a shielding: Amdahl, serial fraction 3/atoms = "
+                          "{:.2f})",
+                          std::clamp(3.0 / std::max(1, atoms), 0.05, 0.5));
+  const double sequential = wall(std::max(1, out.runs), 1, speedup(model, kind, ranks, atoms));
   if (forced_slots) {
     out.slots = std::clamp(*forced_slots, 1, ranks);
     out.ranks_per_slot = ranks / out.slots;
@@ -109,7 +117,7 @@ SlotPlan plan_slots(const ResourcePlan& plan, int runs, int atoms, const Scaling
     double best = sequential;
     for (int slots = 2; slots <= std::min(ranks, out.runs); ++slots) {
       const int per_slot = ranks / slots;
-      const double t = wall(out.runs, slots, speedup(model, per_slot, atoms));
+      const double t = wall(out.runs, slots, speedup(model, kind, per_slot, atoms));
       if (t < best - 1e-9) {
         best = t;
         out.slots = slots;
@@ -123,7 +131,7 @@ SlotPlan plan_slots(const ResourcePlan& plan, int runs, int atoms, const Scaling
         sequential / best));
   }
   out.estimated_speedup =
-      sequential / wall(std::max(1, out.runs), out.slots, speedup(model, out.ranks_per_slot, atoms));
+      sequential / wall(std::max(1, out.runs), out.slots, speedup(model, kind, out.ranks_per_slot, atoms));
   if (out.slots > 1)
     out.reasons.push_back(fmt::format(
         "each slot: {} rank(s) x {} thread(s), {} MB NWChem memory per rank (the plan's: the "

@@ -10,10 +10,14 @@
 // The choice minimises the stage's estimated wall time, ceil(runs / slots) /
 // speedup(ranks_per_slot), fewer slots on a tie. speedup(r) is measured when
 // `qmnmr bench scaling` has run on this machine (its scaling.json, saved into
-// the reference cache), else Amdahl's law with a serial fraction of 3 / atoms
-// clamped to [0.05, 0.5] (9 atoms: 0.33; 33 atoms: 0.09; measured here:
-// ethanol's shielding 0.27, ibuprofen's 0.14). Across nodes, or when a slot
-// count is forced, the model is not consulted.
+// the reference cache: optimisations per step, shieldings per run), else the
+// default model: a shielding follows Amdahl's law with a serial fraction of
+// 3 / atoms clamped to [0.05, 0.5] (9 atoms: 0.33; 33 atoms: 0.09; measured
+// here: ethanol's 0.27, ibuprofen's 0.14), an optimisation scales linearly
+// (measured here on 2 ranks: ethanol 2.04x per step, propan-1-ol 2.1-2.3x; two
+// one-rank optimisations side by side also slow each other down), so
+// optimisations run one after another unless a measurement says otherwise.
+// Across nodes, or when a slot count is forced, the model is not consulted.
 #pragma once
 #include <map>
 #include <optional>
@@ -26,13 +30,18 @@
 
 namespace qmnmr::runner {
 
+enum class RunKind { optimisation, shielding };
+
 // Measured speed-up of one NWChem run over ranks (1 -> 1.0), per rank count.
 struct ScalingModel {
-  std::map<int, double> speedup;  // empty: the default model
-  std::string source;             // the scaling.json it came from
+  std::map<int, double> optimisation, shielding;  // empty: the default model
+  std::string source;                             // the scaling.json it came from
 
-  // scaling.json as `qmnmr bench scaling` writes it (its shielding rows).
-  // Returns an empty model for a missing or unreadable file.
+  const std::map<int, double>& speedup(RunKind kind) const {
+    return kind == RunKind::optimisation ? optimisation : shielding;
+  }
+  // scaling.json as `qmnmr bench scaling` writes it. Returns an empty model for
+  // a missing or unreadable file.
   static ScalingModel from_file(const std::string& path);
 };
 
@@ -52,10 +61,10 @@ struct SlotPlan {
 };
 
 // forced_slots: --slots / config `slots` (1 runs one after another, as before packing).
-SlotPlan plan_slots(const ResourcePlan& plan, int runs, int atoms, const ScalingModel& model,
-                    std::optional<int> forced_slots = std::nullopt);
+SlotPlan plan_slots(const ResourcePlan& plan, RunKind kind, int runs, int atoms,
+                    const ScalingModel& model, std::optional<int> forced_slots = std::nullopt);
 
 // The default model's speed-up of one run on `ranks` ranks for a molecule of `atoms` atoms.
-double default_speedup(int ranks, int atoms);
+double default_speedup(RunKind kind, int ranks, int atoms);
 
 }  // namespace qmnmr::runner

@@ -323,22 +323,44 @@ FakeResponse lasting(FakeResponse r, int ms) {
   return r;
 }
 
-TEST(PipelinePacking, TwoConformersRunSideBySideEachOnOneRank) {
-  Harness h(2, std::nullopt);  // the plan's packing: 2 ranks, 2 runs -> 2 slots of 1 rank
-  h.add_conformer(1, ConformerState::selected);
-  h.add_conformer(2, ConformerState::selected);
-  h.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
-  stage_dft_opt(h.ctx);
+TEST(PipelinePacking, TwoShieldingsRunSideBySideEachOnOneRank) {
+  Harness h(2, std::nullopt);  // the plan's packing: 2 ranks, 2 shieldings -> 2 slots of 1 rank
+  h.add_conformer(1, ConformerState::dft_selected);
+  h.add_conformer(2, ConformerState::dft_selected);
+  h.tools.script("nwchem_shielding_",
+                 {lasting(captured("nwchem/water_shielding_chcl3.out"), 300)});
+  stage_shielding(h.ctx);
   ASSERT_EQ(h.tools.calls.size(), 2u);
-  EXPECT_EQ(h.tools.most_at_once.load(), 2) << "the two optimisations overlapped";
+  EXPECT_EQ(h.tools.most_at_once.load(), 2) << "the two shieldings overlapped";
   for (const auto& call : h.tools.calls) EXPECT_EQ(call.ranks, 1) << call.log_name;
-  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
-  // The same water twice: the second collapsed onto the first's minimum.
-  EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_duplicate);
-  const auto& packing = h.status.doc()["packing"]["dft_opt"];
+  for (const auto& c : h.ctx.ensemble.conformers)
+    EXPECT_EQ(c.state, ConformerState::shielded) << c.id;
+  const auto& packing = h.status.doc()["packing"]["shielding"];
   EXPECT_EQ(packing["slots"], 2);
   EXPECT_EQ(packing["ranks_per_slot"], 1);
   EXPECT_FALSE(packing["reasons"].empty());
+}
+
+TEST(PipelinePacking, OptimisationsRunOneAfterAnotherOnEveryRankUnlessForced) {
+  Harness h(2, std::nullopt);
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 100)});
+  stage_dft_opt(h.ctx);
+  EXPECT_EQ(h.tools.most_at_once.load(), 1);
+  for (const auto& call : h.tools.calls) EXPECT_EQ(call.ranks, 2) << call.log_name;
+  EXPECT_EQ(h.status.doc()["packing"]["dft_opt"]["slots"], 1);
+
+  Harness forced(2, 2);
+  forced.add_conformer(1, ConformerState::selected);
+  forced.add_conformer(2, ConformerState::selected);
+  forced.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
+  stage_dft_opt(forced.ctx);
+  EXPECT_EQ(forced.tools.most_at_once.load(), 2);
+  for (const auto& call : forced.tools.calls) EXPECT_EQ(call.ranks, 1) << call.log_name;
+  EXPECT_EQ(forced.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+  // The same water twice: the second collapsed onto the first's minimum.
+  EXPECT_EQ(forced.ctx.ensemble.conformers[1].state, ConformerState::dft_duplicate);
 }
 
 TEST(PipelinePacking, OneSlotsFailureLeavesTheOtherToFinish) {

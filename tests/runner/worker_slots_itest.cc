@@ -34,7 +34,9 @@ TEST_F(WorkerSlotsItest, TwoSlotsRunInTheirOwnProcessGroupsStopTogetherAndResume
                                   "--conformers", "rdkit", "--max-conformers", "3", "--solvent",
                                   "vacuum"});
   const fs::path dir = store_.job_dir(job);
-  auto w1 = start_worker("slots-w1", {}, /*drain_seconds=*/1, {{"QMNMR_RANKS", "2"}});
+  // Two slots forced for the optimisations (the default model packs shieldings only).
+  const Env two_slots{{"QMNMR_RANKS", "2"}, {"QMNMR_SLOTS", "2"}};
+  auto w1 = start_worker("slots-w1", {}, /*drain_seconds=*/1, two_slots);
 
   // Both slots running, each optimisation past its first step.
   std::vector<pid_t> children;
@@ -83,7 +85,7 @@ TEST_F(WorkerSlotsItest, TwoSlotsRunInTheirOwnProcessGroupsStopTogetherAndResume
   EXPECT_TRUE(heartbeat("slots-w1")["child_pids"].empty());
 
   // A new worker resumes both optimisations from their last geometries.
-  auto w2 = start_worker("slots-w2", {"--once"}, 1, {{"QMNMR_RANKS", "2"}});
+  auto w2 = start_worker("slots-w2", {"--once"}, 1, two_slots);
   auto code2 = w2->wait_exit(600s);
   ASSERT_TRUE(code2.has_value()) << "second worker did not finish";
   EXPECT_EQ(*code2, 0) << w2->err();

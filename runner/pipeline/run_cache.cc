@@ -1,0 +1,143 @@
+// The run cache: keys from NWChem inputs, entries as JSON, pruning by age.
+#include "runner/pipeline/run_cache.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "chem/text_lines.h"
+#include "queue/atomic_file.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kVersion = "qmnmr run cache v1";
+
+bool result_neutral(std::string_view line) {
+  for (std::string_view word : {"title ", "start ", "scratch_dir ", "permanent_dir ", "memory "})
+    if (line.starts_with(word)) return true;
+  return false;
+}
+
+std::uint64_t fnv1a(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+json geometry_json(const chem::Geometry& g) {
+  json atoms = json::array();
+  for (const auto& a : g.atoms) atoms.push_back({a.symbol, a.x, a.y, a.z});
+  return atoms;
+}
+
+chem::Geometry geometry_from(const json& atoms) {
+  chem::Geometry g;
+  for (const auto& a : atoms)
+    g.atoms.push_back({a.at(0).get<std::string>(), a.at(1).get<double>(), a.at(2).get<double>(),
+                       a.at(3).get<double>()});
+  return g;
+}
+
+}  // namespace
+
+std::string nwchem_identity() {
+  static const std::string identity = [] {
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+      if (dir.empty()) continue;
+      const fs::path candidate = fs::path(dir) / "nwchem";
+      struct stat st {};
+      if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)) {
+        std::error_code ec;
+        auto real = fs::canonical(candidate, ec);
+        return (ec ? candidate : real).string() + " " + std::to_string(st.st_size) + " " +
+               std::to_string(st.st_mtim.tv_sec);
+      }
+    }
+    return std::string();
+  }();
+  return identity;
+}
+
+RunCacheKey run_cache_key(const std::string& input_text, const std::string& identity) {
+  std::string text = std::string(kVersion) + "\nnwchem " + identity + "\n";
+  for (auto line : chem::split_lines(input_text))
+    if (!result_neutral(line)) text += std::string(line) + "\n";
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(text)));
+  return {hash, text};
+}
+
+std::optional<chem::NwchemOutput> cached_run(const fs::path& dir, const RunCacheKey& key) {
+  const fs::path file = dir / (key.hash + ".json");
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::nullopt;
+  try {
+    auto j = json::parse(queue::read_file(file));
+    if (j.value("key", "") != key.text) return std::nullopt;
+    chem::NwchemOutput out;
+    out.finished = true;
+    if (j.contains("total_energy")) out.total_energy = j["total_energy"].get<double>();
+    out.optimization_converged = j.value("optimization_converged", false);
+    out.optimization_steps = j.value("optimization_steps", 0);
+    if (j.contains("final_geometry")) out.final_geometry = geometry_from(j["final_geometry"]);
+    for (const auto& s : j.value("shieldings", json::array()))
+      out.shieldings.push_back({s.at(0).get<int>(), s.at(1).get<std::string>(), s.at(2).get<double>()});
+    fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // used: pruned last
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged entry is a miss
+  }
+}
+
+void store_run(const fs::path& dir, const RunCacheKey& key, const chem::NwchemOutput& output) {
+  json j{{"key", key.text},
+         {"optimization_converged", output.optimization_converged},
+         {"optimization_steps", output.optimization_steps}};
+  if (output.total_energy) j["total_energy"] = *output.total_energy;
+  if (output.final_geometry) j["final_geometry"] = geometry_json(*output.final_geometry);
+  json shieldings = json::array();
+  for (const auto& s : output.shieldings) shieldings.push_back({s.atom, s.symbol, s.isotropic});
+  j["shieldings"] = shieldings;
+  try {
+    fs::create_directories(dir);
+    queue::write_file_atomic(dir / (key.hash + ".json"), j.dump() + "\n");
+  } catch (const std::exception&) {
+  }
+}
+
+CachePrune prune_run_cache(const fs::path& dir, std::chrono::seconds older_than) {
+  CachePrune r;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return r;
+  const auto cutoff = fs::file_time_type::clock::now() - older_than;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file(ec) || entry.path().extension() != ".json") continue;
+    const auto size = entry.file_size(ec);
+    if (older_than.count() == 0 || entry.last_write_time(ec) < cutoff) {
+      if (fs::remove(entry.path(), ec)) {
+        ++r.removed;
+        r.bytes_removed += size;
+        continue;
+      }
+    }
+    ++r.kept;
+    r.bytes_kept += size;
+  }
+  return r;
+}
+
+}  // namespace qmnmr::runner
