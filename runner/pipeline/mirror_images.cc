@@ -52,34 +52,40 @@ int mark_mirror_images(StageContext& ctx, const std::vector<Conformer*>& conform
   return marked;
 }
 
-void complete_mirror_optimisations(StageContext& ctx) {
+namespace {
+
+// Each mirror conformer in state `waiting` takes its partner's result when the
+// partner reached `done` (apply), else the partner's failure.
+template <typename Apply>
+void complete_mirrors(StageContext& ctx, ConformerState waiting, ConformerState done,
+                      const std::string& stage, Apply apply) {
   auto ids = by_id(ctx.ensemble);
-  for (auto* c : ctx.ensemble.with_state(ConformerState::selected)) {
+  for (auto* c : ctx.ensemble.with_state(waiting)) {
     if (!c->mirror_of) continue;
     const Conformer& partner = *ids.at(*c->mirror_of);
-    if (partner.state != ConformerState::dft_optimized) {
-      inherit_failure(ctx, *c, partner, "dft_opt");
+    if (partner.state != done) {
+      inherit_failure(ctx, *c, partner, stage);
       continue;
     }
-    c->geometry = chem::mirror_image(partner.geometry);
-    c->dft_hartree = partner.dft_hartree;
-    c->dft_opt_steps = 0;
-    c->state = ConformerState::dft_optimized;
+    apply(*c, partner);
+    c->state = done;
   }
 }
 
+}  // namespace
+
+void complete_mirror_optimisations(StageContext& ctx) {
+  complete_mirrors(ctx, ConformerState::selected, ConformerState::dft_optimized, "dft_opt",
+                   [](Conformer& c, const Conformer& partner) {
+                     c.geometry = chem::mirror_image(partner.geometry);
+                     c.dft_hartree = partner.dft_hartree;
+                     c.dft_opt_steps = 0;
+                   });
+}
+
 void complete_mirror_shieldings(StageContext& ctx) {
-  auto ids = by_id(ctx.ensemble);
-  for (auto* c : ctx.ensemble.with_state(ConformerState::dft_selected)) {
-    if (!c->mirror_of) continue;
-    const Conformer& partner = *ids.at(*c->mirror_of);
-    if (partner.state != ConformerState::shielded) {
-      inherit_failure(ctx, *c, partner, "shielding");
-      continue;
-    }
-    c->shieldings = partner.shieldings;
-    c->state = ConformerState::shielded;
-  }
+  complete_mirrors(ctx, ConformerState::dft_selected, ConformerState::shielded, "shielding",
+                   [](Conformer& c, const Conformer& partner) { c.shieldings = partner.shieldings; });
 }
 
 }  // namespace qmnmr::runner

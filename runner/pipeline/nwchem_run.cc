@@ -95,6 +95,25 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
   return in;
 }
 
+ConformerRun run_conformer(StageContext& ctx, const Conformer& conformer, chem::NwchemTask task,
+                           int ranks) {
+  Conformer work;
+  {
+    std::lock_guard lock(ctx.mutex);
+    work = conformer;
+  }
+  const bool opt = task == chem::NwchemTask::optimize;
+  const std::string name = conformer_dir_name(work.id);
+  auto dir = ctx.paths.scratch() / (opt ? "dft_opt" : "shielding") / name;
+  auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, task, dir);
+  auto result = run_nwchem_recovering(
+      ctx, (opt ? "nwchem_opt_" : "nwchem_shielding_") + name, dir, input,
+      opt ? "dft_opt" : "shielding",
+      (opt ? "optimisation of conformer " : "shielding of conformer ") + std::to_string(work.id),
+      ranks);
+  return {std::move(result), dir};
+}
+
 NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_name,
                                    const fs::path& dir, chem::NwchemInput input,
                                    const std::string& stage, const std::string& what,
@@ -120,13 +139,17 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
     if (auto hit = cached_run(cache_dir, *cache_key)) {
       const auto entry = cache_dir / (cache_key->hash + ".json");
       ctx.log->info("{}: reused from the run cache ({})", what, entry.string());
-      result.output = *hit;
-      result.optimisation_steps += hit->optimization_steps;
+      if (!hit->nwchem_version.empty()) {
+        std::lock_guard lock(ctx.mutex);
+        ctx.status.doc()["tool_versions"]["nwchem"] = hit->nwchem_version;  // keys the TMS cache
+      }
+      result.output = hit->output;
+      result.optimisation_steps += hit->output.optimization_steps;
       result.attempts.push_back({{"run", 0},
                                  {"log", entry.string()},
                                  {"cached", true},
                                  {"failure", "none"},
-                                 {"optimisation_steps", hit->optimization_steps},
+                                 {"optimisation_steps", hit->output.optimization_steps},
                                  {"seconds", 0}});
       return result;
     }
@@ -170,7 +193,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
                                {"seconds", run.outcome.seconds}});
     result.output = out;
     if (usable) {
-      if (cache_key) store_run(cache_dir, *cache_key, out);
+      if (cache_key) store_run(cache_dir, *cache_key, out, nwchem_version_from_output(text));
       return result;
     }
 

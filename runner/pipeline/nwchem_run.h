@@ -39,6 +39,17 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
                                    const std::string& stage, const std::string& what,
                                    std::optional<int> ranks = std::nullopt);
 
+// One conformer's calculation in a stage (an optimisation in dft_opt, a
+// shielding in shielding), from a packed slot: the conformer is read under
+// ctx.mutex, the run goes in scratch/<stage>/conf_NNN with logs
+// nwchem_opt_conf_NNN / nwchem_shielding_conf_NNN.
+struct ConformerRun {
+  NwchemResult result;
+  std::filesystem::path dir;  // where the record goes
+};
+ConformerRun run_conformer(StageContext& ctx, const Conformer& conformer, chem::NwchemTask task,
+                           int ranks);
+
 // The input for `task` at the preset's level for the job's molecule, with
 // absolute scratch and permanent folders under `dir`.
 chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule& molecule,

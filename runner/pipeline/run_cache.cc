@@ -81,7 +81,7 @@ RunCacheKey run_cache_key(const std::string& input_text, const std::string& iden
   return {hash, text};
 }
 
-std::optional<chem::NwchemOutput> cached_run(const fs::path& dir, const RunCacheKey& key) {
+std::optional<CachedRun> cached_run(const fs::path& dir, const RunCacheKey& key) {
   const fs::path file = dir / (key.hash + ".json");
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
@@ -97,14 +97,16 @@ std::optional<chem::NwchemOutput> cached_run(const fs::path& dir, const RunCache
     for (const auto& s : j.value("shieldings", json::array()))
       out.shieldings.push_back({s.at(0).get<int>(), s.at(1).get<std::string>(), s.at(2).get<double>()});
     fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // used: pruned last
-    return out;
+    return CachedRun{std::move(out), j.value("nwchem_version", "")};
   } catch (const std::exception&) {
     return std::nullopt;  // a damaged entry is a miss
   }
 }
 
-void store_run(const fs::path& dir, const RunCacheKey& key, const chem::NwchemOutput& output) {
+void store_run(const fs::path& dir, const RunCacheKey& key, const chem::NwchemOutput& output,
+               const std::string& nwchem_version) {
   json j{{"key", key.text},
+         {"nwchem_version", nwchem_version},
          {"optimization_converged", output.optimization_converged},
          {"optimization_steps", output.optimization_steps}};
   if (output.total_energy) j["total_energy"] = *output.total_energy;

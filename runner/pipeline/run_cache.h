@@ -28,13 +28,18 @@ std::string nwchem_identity();
 
 RunCacheKey run_cache_key(const std::string& input_text, const std::string& nwchem_identity);
 
-// A usable cached result (finished, no failure), or nullopt.
-std::optional<chem::NwchemOutput> cached_run(const std::filesystem::path& dir,
-                                             const RunCacheKey& key);
+struct CachedRun {
+  chem::NwchemOutput output;   // finished, no failure
+  std::string nwchem_version;  // as the run's output header said ("7.0.2"): the job records
+                               // it (it keys the TMS reference) although no NWChem ran
+};
+
+// A usable cached result, or nullopt.
+std::optional<CachedRun> cached_run(const std::filesystem::path& dir, const RunCacheKey& key);
 // Stores a usable result; an entry that cannot be written is skipped silently
 // (the cache only saves time).
 void store_run(const std::filesystem::path& dir, const RunCacheKey& key,
-               const chem::NwchemOutput& output);
+               const chem::NwchemOutput& output, const std::string& nwchem_version);
 
 struct CachePrune {
   int removed = 0, kept = 0;

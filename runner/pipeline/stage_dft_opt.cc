@@ -47,17 +47,7 @@ void stage_dft_opt(StageContext& ctx) {
   SlotPool pool(slots.slots, slots.ranks_per_slot);
   pool.run(pending.size(), [&](size_t i) {
     Conformer* c = pending[i];
-    Conformer work;
-    {
-      std::lock_guard lock(ctx.mutex);
-      work = *c;
-    }
-    const std::string name = conformer_dir_name(work.id);
-    auto dir = ctx.paths.scratch() / "dft_opt" / name;
-    auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, chem::NwchemTask::optimize, dir);
-    auto result = run_nwchem_recovering(ctx, "nwchem_opt_" + name, dir, input, "dft_opt",
-                                        "optimisation of conformer " + std::to_string(work.id),
-                                        pool.ranks_now());
+    auto [result, dir] = run_conformer(ctx, *c, chem::NwchemTask::optimize, pool.ranks_now());
     std::optional<ConformerFailure> failure = result.failure;
     if (!failure) {
       chem::check_geometry_matches(ctx.molecule, *result.output.final_geometry);

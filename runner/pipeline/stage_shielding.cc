@@ -16,17 +16,7 @@ namespace qmnmr::runner {
 namespace {
 
 void shield_conformer(StageContext& ctx, Conformer& c, const SlotPool& pool) {
-  Conformer work;
-  {
-    std::lock_guard lock(ctx.mutex);
-    work = c;
-  }
-  const std::string name = conformer_dir_name(work.id);
-  auto dir = ctx.paths.scratch() / "shielding" / name;
-  auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, chem::NwchemTask::shielding, dir);
-  auto result = run_nwchem_recovering(ctx, "nwchem_shielding_" + name, dir, input, "shielding",
-                                      "shielding of conformer " + std::to_string(work.id),
-                                      pool.ranks_now());
+  auto [result, dir] = run_conformer(ctx, c, chem::NwchemTask::shielding, pool.ranks_now());
   std::lock_guard lock(ctx.mutex);
   if (!result.ok()) {
     drop_conformer(ctx, c, *result.failure);

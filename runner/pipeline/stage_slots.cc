@@ -14,6 +14,7 @@ SlotPlan stage_slots(StageContext& ctx, const std::string& stage, RunKind kind, 
                           tools.slots);
   std::lock_guard lock(ctx.mutex);
   ctx.status.doc()["packing"][stage] = slots.to_json();
+  ctx.status.save();  // a client sees the decision while the runs go
   if (runs > 0)
     for (const auto& reason : slots.reasons) ctx.log->info("{} packing: {}", stage, reason);
   return slots;

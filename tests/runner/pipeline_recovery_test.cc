@@ -384,8 +384,8 @@ TEST(PipelinePacking, AJobFailureInOneSlotLetsTheRunningOneFinishAndStartsNoOthe
   Harness h(2, 2);
   for (int id : {1, 2, 3}) h.add_conformer(id, ConformerState::selected);
   h.tools.script("nwchem_opt_conf_001",
-                 {lasting(captured("nwchem/scratch_inaccessible_water.out", 255), 100)});
-  h.tools.script("nwchem_opt_conf_002", {lasting(captured("nwchem/water_opt_chcl3.out"), 400)});
+                 {lasting(captured("nwchem/scratch_inaccessible_water.out", 255), 300)});
+  h.tools.script("nwchem_opt_conf_002", {lasting(captured("nwchem/water_opt_chcl3.out"), 600)});
   h.tools.script("nwchem_opt_conf_003", {captured("nwchem/water_opt_chcl3.out")});
   EXPECT_THROW(stage_dft_opt(h.ctx), ToolError);
   std::vector<std::string> names;

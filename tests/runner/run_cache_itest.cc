@@ -31,6 +31,8 @@ TEST(RunCache, TheSameJobAgainReusesItsNwchemRunsAndGivesTheSameShifts) {
   EXPECT_EQ(lines_with(log, "reused from the run cache").size(), 2u) << log;
   auto a = read_json(tmp.path() / "first/output/results.json");
   auto b = read_json(tmp.path() / "again/output/results.json");
+  // The same TMS reference too: the NWChem version that keys it comes with the cached runs.
+  EXPECT_EQ(a["method"]["shift_conversion"], b["method"]["shift_conversion"]);
   for (const char* key : {"h1_shifts", "c13_shifts"}) {
     ASSERT_EQ(a[key].size(), b[key].size());
     for (size_t i = 0; i < a[key].size(); ++i)

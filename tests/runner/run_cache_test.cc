@@ -46,9 +46,11 @@ TEST(RunCache, AStoredResultComesBackAndAnotherKeyOrADamagedEntryMisses) {
   out.optimization_steps = 4;
   out.final_geometry = chem::Geometry{{{"O", 0.123456789012, -1.5, 2.0}}, ""};
   out.shieldings = {{1, "O", 281.123456}};
-  store_run(tmp.path(), key, out);
-  auto hit = cached_run(tmp.path(), key);
-  ASSERT_TRUE(hit);
+  store_run(tmp.path(), key, out, "7.0.2");
+  auto cached = cached_run(tmp.path(), key);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->nwchem_version, "7.0.2");
+  const auto* hit = &cached->output;
   EXPECT_TRUE(hit->ok());
   EXPECT_EQ(hit->total_energy, -155.25);
   EXPECT_TRUE(hit->optimization_converged);
@@ -70,8 +72,8 @@ TEST(RunCache, PruneRemovesWhatWasNotUsedLately) {
   chem::NwchemOutput out;
   out.total_energy = -1;
   const auto old_key = run_cache_key(kInput, "a"), new_key = run_cache_key(kInput, "b");
-  store_run(tmp.path(), old_key, out);
-  store_run(tmp.path(), new_key, out);
+  store_run(tmp.path(), old_key, out, "7.0.2");
+  store_run(tmp.path(), new_key, out, "7.0.2");
   fs::last_write_time(tmp.path() / (old_key.hash + ".json"),
                       fs::file_time_type::clock::now() - std::chrono::hours(24 * 40));
   auto r = prune_run_cache(tmp.path(), std::chrono::hours(24 * 30));

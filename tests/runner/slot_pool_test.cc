@@ -16,6 +16,11 @@ namespace qmnmr::runner {
 namespace {
 using namespace std::chrono_literals;
 
+// Waits (at most 5 s) until `flag` is set: the other slot's run has begun.
+void await(const std::atomic<bool>& flag) {
+  for (int i = 0; i < 1000 && !flag.load(); ++i) std::this_thread::sleep_for(5ms);
+}
+
 TEST(SlotPool, NeverMoreRunsAtOnceThanSlotsAndEveryRunOnce) {
   SlotPool pool(3, 1);
   std::atomic<int> now{0}, most{0};
@@ -29,7 +34,8 @@ TEST(SlotPool, NeverMoreRunsAtOnceThanSlotsAndEveryRunOnce) {
     ++seen[i];
     --now;
   });
-  EXPECT_EQ(most.load(), 3);
+  EXPECT_LE(most.load(), 3);
+  EXPECT_GE(most.load(), 2) << "runs overlapped";
   for (auto& s : seen) EXPECT_EQ(s.load(), 1);
 }
 
@@ -45,8 +51,9 @@ TEST(SlotPool, ARunStartedOnceNothingWaitsTakesTheIdleSlotsRanks) {
     }
     first = pool.ranks_now();  // beside the other run: its own share
     while (!short_done) std::this_thread::sleep_for(5ms);
-    std::this_thread::sleep_for(20ms);  // the other thread has left
-    second = pool.ranks_now();          // e.g. the TMS shielding after its optimisation
+    // The other thread leaves its loop (at once, or soon under load).
+    for (int k = 0; k < 400 && pool.ranks_now() != 2; ++k) std::this_thread::sleep_for(5ms);
+    second = pool.ranks_now();  // e.g. the TMS shielding after its optimisation
   });
   EXPECT_EQ(first, 1);
   EXPECT_EQ(second, 2);
@@ -55,8 +62,11 @@ TEST(SlotPool, ARunStartedOnceNothingWaitsTakesTheIdleSlotsRanks) {
   EXPECT_EQ(alone, 2) << "a single run gets every slot's ranks";
   SlotPool waiting(2, 1);
   std::vector<int> ranks(3);
+  std::atomic<bool> one_started{false};
   waiting.run(3, [&](size_t i) {
     ranks[i] = waiting.ranks_now();
+    if (i == 1) one_started = true;
+    if (i == 0) await(one_started);  // both slots busy before run 2 can start
     std::this_thread::sleep_for(i == 1 ? 80ms : 20ms);
   });
   EXPECT_EQ(ranks[0], 1);
@@ -67,11 +77,16 @@ TEST(SlotPool, ARunStartedOnceNothingWaitsTakesTheIdleSlotsRanks) {
 TEST(SlotPool, AFailureLetsTheRunningFinishStartsNothingNewAndIsRethrown) {
   SlotPool pool(2, 1);
   std::atomic<int> finished{0};
+  std::atomic<bool> second_started{false};
   std::vector<int> started(6, 0);
   EXPECT_THROW(pool.run(6,
                         [&](size_t i) {
                           started[i] = 1;
-                          if (i == 0) throw ToolError("basis missing");
+                          if (i == 0) {
+                            await(second_started);
+                            throw ToolError("basis missing");
+                          }
+                          second_started = true;
                           std::this_thread::sleep_for(50ms);
                           ++finished;
                         }),
@@ -85,9 +100,14 @@ TEST(SlotPool, AFailureLetsTheRunningFinishStartsNothingNewAndIsRethrown) {
 
 TEST(SlotPool, AStopRequestWinsOverAnotherError) {
   SlotPool pool(2, 1);
+  std::atomic<bool> second_started{false};
   EXPECT_THROW(pool.run(2,
                         [&](size_t i) {
-                          if (i == 0) throw ToolError("failed");
+                          if (i == 0) {
+                            await(second_started);
+                            throw ToolError("failed");
+                          }
+                          second_started = true;
                           std::this_thread::sleep_for(20ms);
                           throw JobInterrupted("stop requested");
                         }),
