@@ -31,7 +31,7 @@ TEST_F(WorkerSlotsItest, TwoSlotsRunInTheirOwnProcessGroupsStopTogetherAndResume
   // (R)-butan-2-ol: chiral, so no conformer is the mirror image of another and
   // every selected conformer is optimised.
   const std::string job = submit({"submit", "--smiles", "C[C@@H](O)CC", "--preset", "test",
-                                  "--conformers", "rdkit", "--max-conformers", "3", "--solvent",
+                                  "--conformers", "rdkit", "--max-conformers", "2", "--solvent",
                                   "vacuum"});
   const fs::path dir = store_.job_dir(job);
   // Two slots forced for the optimisations (the default model packs shieldings only).
