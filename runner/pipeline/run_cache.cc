@@ -26,15 +26,6 @@ bool result_neutral(std::string_view line) {
   return false;
 }
 
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 json geometry_json(const chem::Geometry& g) {
   json atoms = json::array();
   for (const auto& a : g.atoms) atoms.push_back({a.symbol, a.x, a.y, a.z});
@@ -50,6 +41,17 @@ chem::Geometry geometry_from(const json& atoms) {
 }
 
 }  // namespace
+
+std::string stable_hash_hex(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char hex[20];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
 
 std::string nwchem_identity() {
   static const std::string identity = [] {
@@ -76,9 +78,7 @@ RunCacheKey run_cache_key(const std::string& input_text, const std::string& iden
   std::string text = std::string(kVersion) + "\nnwchem " + identity + "\n";
   for (auto line : chem::split_lines(input_text))
     if (!result_neutral(line)) text += std::string(line) + "\n";
-  char hash[20];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(text)));
-  return {hash, text};
+  return {stable_hash_hex(text), text};
 }
 
 std::optional<CachedRun> cached_run(const fs::path& dir, const RunCacheKey& key) {

@@ -23,6 +23,10 @@ struct RunCacheKey {
   std::string text;  // what was hashed, kept in the entry to rule out collisions
 };
 
+// 16 hex digits of FNV-1a over `text`: stable across builds and machines, so
+// both caches (runs here, TMS references) name their files by it.
+std::string stable_hash_hex(const std::string& text);
+
 // The NWChem on PATH as "path size mtime"; "" when none is found (no caching).
 std::string nwchem_identity();
 

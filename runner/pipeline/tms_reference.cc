@@ -1,12 +1,11 @@
 // tms_reference: the cached TMS shieldings.
 #include "runner/pipeline/tms_reference.h"
 
-#include <cstdint>
-#include <cstdio>
 
 #include "queue/atomic_file.h"
 #include "chem/shift_conversion.h"
 #include "runner/pipeline/nwchem_run.h"
+#include "runner/pipeline/run_cache.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -31,14 +30,7 @@ std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solve
 }
 
 std::string tms_cache_file_name(const std::string& key) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across builds and machines
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "tms-%016llx.json", static_cast<unsigned long long>(h));
-  return buf;
+  return "tms-" + stable_hash_hex(key) + ".json";
 }
 
 namespace {
