@@ -24,7 +24,10 @@ TEST(BenchCommands, ScalingOfEthanolOnOneAndTwoRanks) {
   const auto out = dir / "scaling";
   std::vector<std::string> args{"bench", "scaling", "--preset", "test", "--ranks", "1,2",
                                 "--out", out.string(), "--memory", "2g"};
-  auto first = run_qmnmr(args, dir.path(), {}, "first");
+  // Its own reference cache: the speed-ups it leaves there steer the packing of later jobs.
+  const std::map<std::string, std::optional<std::string>> own_reference{
+      {"QMNMR_REFERENCE_DIR", (dir / "reference").string()}};
+  auto first = run_qmnmr(args, dir.path(), own_reference, "first");
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   auto doc = json::parse(queue::read_file(out / "scaling.json"));
   ASSERT_EQ(doc["rows"].size(), 2u);
@@ -47,8 +50,14 @@ TEST(BenchCommands, ScalingOfEthanolOnOneAndTwoRanks) {
   EXPECT_NE(first.out.find("| 2 |"), std::string::npos) << first.out;
   // The logs show the mpirun line of each rank count.
   EXPECT_NE(slurp(out / "ranks_2/logs/job.log").find("mpirun -n 2"), std::string::npos);
+  // The measured speed-ups become the packing model, and qmnmr plan says so.
+  auto model = json::parse(queue::read_file(dir / "reference/scaling.json"));
+  EXPECT_EQ(model["rows"], doc["rows"]);
+  auto plan = run_qmnmr({"plan"}, dir.path(), own_reference, "plan");
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("measured by qmnmr bench scaling"), std::string::npos) << plan.out;
 
-  auto again = run_qmnmr(args, dir.path(), {}, "again");
+  auto again = run_qmnmr(args, dir.path(), own_reference, "again");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("2 ranks: measured before (skipped)"), std::string::npos) << again.out;
 
