@@ -76,6 +76,12 @@ TEST(Config, BadValuesNameTheVariableAndTheFix) {
             std::string::npos);
   EXPECT_NE(message({{"QMNMR_FORCE_NETWORK_FS", "maybe"}}).find("true or false"),
             std::string::npos);
+  EXPECT_NE(message({{"QMNMR_SLOTS", "0"}}).find("QMNMR_SLOTS='0'"), std::string::npos);
+  EXPECT_NE(message({{"QMNMR_CACHE", "maybe"}}).find("QMNMR_CACHE='maybe'"), std::string::npos);
+  auto c = Config::load({{"QMNMR_SLOTS", "2"}, {"QMNMR_CACHE", "off"}}, std::nullopt);
+  EXPECT_EQ(c.slots.value, 2);
+  EXPECT_FALSE(c.run_cache.value);
+  EXPECT_TRUE(Config::load({}, std::nullopt).run_cache.value) << "the cache is on by default";
 }
 
 TEST(Config, UnknownKeyOrMalformedLineInFileIsAnError) {
