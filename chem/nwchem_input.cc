@@ -79,6 +79,8 @@ int optimisation_step_budget(size_t atoms) {
 std::string write_nwchem_input(const NwchemInput& in) {
   const std::string scratch = checked_path(in.scratch_dir, "scratch_dir");
   const std::string permanent = checked_path(in.permanent_dir, "permanent_dir");
+  const std::string start_orbitals =
+      in.start_orbitals.empty() ? "" : checked_path(in.start_orbitals, "start orbitals file");
   const std::string start = checked_token(in.start_name, "start name", "");
   const std::string functional = checked_token(in.functional, "functional", "");
   const std::string basis = checked_token(in.basis, "basis", "+*(),");
@@ -141,6 +143,7 @@ std::string write_nwchem_input(const NwchemInput& in) {
   }
   out += "dft\n  xc " + functional + "\n  mult " + std::to_string(in.multiplicity) + "\n";
   if (in.multiplicity > 1) out += "  odft\n";
+  if (!start_orbitals.empty()) out += "  vectors input " + start_orbitals + "\n";
   // A named grid ("fine") or an explicit one ("lebedev 21 8"): safe words and spaces.
   if (!in.grid.empty()) out += "  grid " + checked_token(in.grid, "grid", " ") + "\n";
   if (in.scf_rescue) {

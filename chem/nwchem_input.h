@@ -47,6 +47,10 @@ struct NwchemInput {
   // Cartesians (`noautoz`); NWChem falls back to Cartesians where it cannot
   // build them.
   bool internal_coordinates = false;
+  // Orbitals in the same basis to start the SCF from (`vectors input`): the
+  // optimisation's converged ones for a shielding at the same basis. Empty:
+  // NWChem's atomic guess. Same validation as the scratch folders.
+  std::filesystem::path start_orbitals;
   std::string start_name = "qmnmr";       // database/file prefix: [A-Za-z0-9_-]
 };
 

@@ -95,6 +95,16 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
   return in;
 }
 
+void start_from_optimisation(const StageContext& ctx, chem::NwchemInput& input,
+                             const fs::path& opt_dir) {
+  if (ctx.preset().geometry.basis != ctx.preset().shielding.basis ||
+      ctx.geometry_basis.fallback != ctx.shielding_basis.fallback)
+    return;
+  const fs::path movecs = fs::absolute(opt_dir) / "perm" / (input.start_name + ".movecs");
+  std::error_code ec;
+  if (fs::is_regular_file(movecs, ec)) input.start_orbitals = movecs;
+}
+
 ConformerRun run_conformer(StageContext& ctx, const Conformer& conformer, chem::NwchemTask task,
                            int ranks) {
   Conformer work;
@@ -106,6 +116,7 @@ ConformerRun run_conformer(StageContext& ctx, const Conformer& conformer, chem::
   const std::string name = conformer_dir_name(work.id);
   auto dir = ctx.paths.scratch() / (opt ? "dft_opt" : "shielding") / name;
   auto input = nwchem_input_for(ctx, ctx.molecule, work.geometry, task, dir);
+  if (!opt) start_from_optimisation(ctx, input, ctx.paths.scratch() / "dft_opt" / name);
   auto result = run_nwchem_recovering(
       ctx, (opt ? "nwchem_opt_" : "nwchem_shielding_") + name, dir, input,
       opt ? "dft_opt" : "shielding",
@@ -223,6 +234,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
         !scf_rescued) {
       scf_rescued = true;
       input.scf_rescue = true;
+      input.start_orbitals.clear();  // from NWChem's own guess this time
       if (input.task == chem::NwchemTask::optimize && out.final_geometry)
         input.geometry = *out.final_geometry;
       ctx.log->info("{}: retrying with damping, a level shift and more SCF iterations", what);

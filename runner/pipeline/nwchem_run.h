@@ -56,4 +56,15 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
                                    const chem::Geometry& geometry, chem::NwchemTask task,
                                    const std::filesystem::path& dir);
 
+// A shielding at the optimisation's basis starts its SCF from the
+// optimisation's converged orbitals (<opt_dir>/perm/<start>.movecs, the final
+// geometry's), when that file is there; otherwise, or at another basis, from
+// NWChem's guess. Measured (propan-1-ol, draft, 2 ranks): SCF 7 -> 2
+// iterations, 30.1 s -> 26.5 s, shieldings within 0.0014 ppm (1H) and 0.0099
+// ppm (13C) of a cold start (the SCF's own convergence threshold). Projected
+// onto another basis (production) it saved one iteration and no time (78.5 s
+// vs 74.9 s for ethanol), so it is not done there.
+void start_from_optimisation(const StageContext& ctx, chem::NwchemInput& input,
+                             const std::filesystem::path& opt_dir);
+
 }  // namespace qmnmr::runner

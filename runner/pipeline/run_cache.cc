@@ -20,8 +20,12 @@ namespace {
 
 constexpr const char* kVersion = "qmnmr run cache v1";
 
+// Lines that name files or resources, not the calculation. The start orbitals
+// change the shieldings only within the SCF's convergence threshold (see
+// start_from_optimisation).
 bool result_neutral(std::string_view line) {
-  for (std::string_view word : {"title ", "start ", "scratch_dir ", "permanent_dir ", "memory "})
+  for (std::string_view word :
+       {"title ", "start ", "scratch_dir ", "permanent_dir ", "memory ", "  vectors input "})
     if (line.starts_with(word)) return true;
   return false;
 }

@@ -80,11 +80,11 @@ std::map<std::string, double> tms_reference(StageContext& ctx,
       nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt"),
       "average", "optimisation of the TMS reference", ranks());
   if (!opt.ok()) throw ToolError(opt.failure->message);
-  auto sh = run_nwchem_recovering(
-      ctx, "nwchem_tms_shielding", dir / "shielding",
-      nwchem_input_for(ctx, tms, *opt.output.final_geometry, chem::NwchemTask::shielding,
-                       dir / "shielding"),
-      "average", "shielding of the TMS reference", ranks());
+  auto sh_input = nwchem_input_for(ctx, tms, *opt.output.final_geometry,
+                                   chem::NwchemTask::shielding, dir / "shielding");
+  start_from_optimisation(ctx, sh_input, dir / "opt");
+  auto sh = run_nwchem_recovering(ctx, "nwchem_tms_shielding", dir / "shielding", sh_input,
+                                  "average", "shielding of the TMS reference", ranks());
   if (!sh.ok()) throw ToolError(sh.failure->message);
   std::map<std::string, std::pair<double, int>> sums;
   for (size_t i = 0; i < sh.output.shieldings.size(); ++i) {

@@ -132,6 +132,19 @@ TEST(NwchemInput, SanitizeTitle) {
   EXPECT_EQ(sanitize_nwchem_title(std::string(200, 'a')).size(), 80u);
 }
 
+TEST(NwchemInput, StartOrbitalsGoInTheDftBlock) {
+  NwchemInput in = water(NwchemTask::shielding);
+  EXPECT_THAT(write_nwchem_input(in), Not(HasSubstr("vectors")));
+  in.start_orbitals = "/jobs/j1/dft_opt/c1/perm/qmnmr.movecs";
+  const std::string text = write_nwchem_input(in);
+  EXPECT_THAT(text, HasSubstr("dft\n  xc b3lyp\n  mult 1\n  vectors input "
+                              "/jobs/j1/dft_opt/c1/perm/qmnmr.movecs\nend\n"));
+  for (const char* bad : {"/tmp/a\nb", "/tmp/a b", "/tmp/a;b"}) {
+    in.start_orbitals = bad;
+    EXPECT_THROW(write_nwchem_input(in), ChemError) << bad;
+  }
+}
+
 TEST(NwchemInput, RejectsUnsafePaths) {
   for (const char* bad : {"/tmp/a\nb", "/tmp/a b", "/tmp/\"x", "/tmp/a;b", "/tmp/a\tb", ""}) {
     NwchemInput in = water(NwchemTask::optimize);

@@ -33,6 +33,14 @@ TEST(RunCache, TheKeyIgnoresFoldersTitleAndMemoryButNotTheChemistryOrTheBinary) 
     EXPECT_NE(run_cache_key(replaced(kInput, from, to), "/usr/bin/nwchem 100 5").hash, key.hash)
         << from;
   EXPECT_NE(run_cache_key(kInput, "/usr/bin/nwchem 100 6").hash, key.hash) << "a rebuilt nwchem";
+  // Where the SCF starts is not the calculation: a warm start hits a cold one's entry.
+  EXPECT_EQ(run_cache_key(replaced(kInput, "cosmo\n",
+                                   "dft\n  vectors input /a/opt/perm/qmnmr.movecs\nend\ncosmo\n"),
+                          "/usr/bin/nwchem 100 5")
+                .hash,
+            run_cache_key(replaced(kInput, "cosmo\n", "dft\nend\ncosmo\n"),
+                          "/usr/bin/nwchem 100 5")
+                .hash);
 }
 
 TEST(RunCache, AStoredResultComesBackAndAnotherKeyOrADamagedEntryMisses) {

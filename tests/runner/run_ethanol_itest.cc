@@ -68,6 +68,18 @@ TEST(RunEthanol, RdkitConformersThroughXtbAndNwchemAverageEquivalentHydrogens) {
     std::snprintf(name, sizeof name, "nwchem_shielding_conf_%03d.out",
                   c.at("conformer_id").get<int>());
     EXPECT_TRUE(fs::exists(logs / name)) << name;
+    // The test preset shields at its optimisation's basis: the SCF starts from
+    // the optimisation's converged orbitals, and NWChem says it read them.
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "conf_%03d", c.at("conformer_id").get<int>());
+    const auto movecs = fs::absolute(job / "scratch" / "dft_opt" / conf / "perm" / "qmnmr.movecs");
+    EXPECT_TRUE(fs::exists(movecs)) << movecs;
+    EXPECT_EQ(lines_with(slurp(job / "scratch" / "shielding" / conf / "nwchem.nw"),
+                         "  vectors input " + movecs.string())
+                  .size(),
+              1u)
+        << conf;
+    EXPECT_EQ(lines_with(slurp(logs / name), "Loading old vectors").size(), 1u) << name;
   }
   EXPECT_EQ(static_cast<size_t>(shielded), shielding_runs.size());
   EXPECT_NEAR(weight_sum, 1.0, 1e-9);
