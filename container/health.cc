@@ -123,4 +123,21 @@ HealthResult check_health(const std::filesystem::path& data_dir,
   return {true, summary};
 }
 
+std::vector<std::string> fresh_workers(const std::filesystem::path& data_dir,
+                                       std::chrono::seconds max_age,
+                                       std::chrono::system_clock::time_point now) {
+  const double now_unix = std::chrono::duration<double>(now.time_since_epoch()).count();
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir / "workers", ec)) {
+    if (entry.path().extension() != ".json" || entry.path().filename().string()[0] == '.')
+      continue;
+    std::string why;
+    auto b = load_beat(entry.path(), why);
+    if (b && b->state != "stopped" && now_unix - b->time_unix <= static_cast<double>(max_age.count()))
+      out.push_back(b->worker_id);
+  }
+  return out;
+}
+
 }  // namespace qmnmr::container

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace qmnmr::container {
 
@@ -22,5 +23,14 @@ HealthResult check_health(const std::filesystem::path& data_dir,
                           std::chrono::seconds max_age,
                           std::chrono::system_clock::time_point now =
                               std::chrono::system_clock::now());
+
+// The workers, on any host, whose heartbeat under `data_dir`/workers is no
+// older than max_age and not "stopped" (their pids are not checked: they may
+// live in other containers). For a front end that only needs to know that
+// someone serves the queue.
+std::vector<std::string> fresh_workers(const std::filesystem::path& data_dir,
+                                       std::chrono::seconds max_age,
+                                       std::chrono::system_clock::time_point now =
+                                           std::chrono::system_clock::now());
 
 }  // namespace qmnmr::container

@@ -1,10 +1,12 @@
 // The qmnmr subcommands: plan, doctor, health, run, the queue clients
-// (submit, status, list, cancel, result) and worker. Parses with CLI11,
+// (submit, status, list, cancel, result), worker and serve. Parses with CLI11,
 // loads the configuration once, and is the one place that turns an error
 // into `qmnmr: error: ...` and a non-zero exit.
 #include "runner/modes/cli.h"
 
 #include <unistd.h>
+
+#include <httplib.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -34,6 +36,7 @@
 #include "runner/pipeline/run_cache.h"
 #include "runner/pipeline/stage_slots.h"
 #include "runner/pipeline/tool_versions.h"
+#include "runner/modes/serve.h"
 #include "runner/modes/worker.h"
 
 namespace qmnmr::runner {
@@ -229,6 +232,25 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
   return 1;
 }
 
+// `qmnmr health --url`: the image has no curl; this is the api service's health check.
+int check_url(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const auto path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (url.rfind("http://", 0) != 0)
+    throw std::invalid_argument("--url '" + url + "' is not an http:// URL");
+  httplib::Client client(url.substr(0, path_start));
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  auto res = client.Get(path_start == std::string::npos ? "/" : url.substr(path_start));
+  if (!res) {
+    std::printf("unhealthy: %s: %s\n", url.c_str(), httplib::to_string(res.error()).c_str());
+    return 1;
+  }
+  std::printf("%s: %s answered %d\n", res->status == 200 ? "healthy" : "unhealthy", url.c_str(),
+              res->status);
+  return res->status == 200 ? 0 : 1;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -264,7 +286,20 @@ int run_cli(int argc, char** argv) {
   health->add_option("--max-age", max_age, "seconds a heartbeat may be old (default 30)")
       ->check(CLI::PositiveNumber);
   health->add_option("--worker", health_worker, "worker id (default: this host's newest)");
+  std::optional<std::string> health_url;
+  health->add_option("--url", health_url,
+                     "instead: exit 0 only when this URL answers 200 (qmnmr serve's /health)");
   add_global_options(*health, g);
+
+  auto* serve = app.add_subcommand("serve", "the HTTP API and web page over the data root's queue");
+  ServeOptions so;
+  serve->add_option("--listen", so.listen, "HOST:PORT (default 127.0.0.1:8000; port 0: any free)");
+  serve->add_option("--max-body", so.max_body_mb, "largest request body in MB (default 4)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--worker-max-age", so.worker_max_age,
+                    "seconds a worker heartbeat may be old for /health/ready (default 60)")
+      ->check(CLI::PositiveNumber);
+  add_global_options(*serve, g);
 
   auto* run = app.add_subcommand("run", "run one job in the foreground into a folder");
   MoleculeOptions run_mol;
@@ -429,6 +464,8 @@ int run_cli(int argc, char** argv) {
                   r.removed, r.bytes_removed / 1e6, r.kept, r.bytes_kept / 1e6);
       return 0;
     }
+    if (health->parsed() && health_url) return check_url(*health_url);
+    if (serve->parsed()) return cmd_serve(config, so);
     if (health->parsed()) {
       auto h = container::check_health(config.data_dir.value, health_worker,
                                        std::chrono::seconds(static_cast<long>(max_age)));

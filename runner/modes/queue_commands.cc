@@ -14,6 +14,7 @@
 #include "queue/job_queue.h"
 #include "queue/job_status.h"
 #include "queue/job_store.h"
+#include "queue/job_submission.h"
 #include "runner/pipeline/pipeline.h"
 #include "runner/pipeline/status_file.h"
 
@@ -40,14 +41,9 @@ QueueHandle open_queue(const Config& config, bool create) {
 }
 
 json status_of(QueueHandle& h, const std::string& id) {
-  queue::validate_job_id(id);
-  auto record = h.queue.get(id);
-  if (!record) throw queue::QueueError("no job '" + id + "' in " + h.store.root().string());
-  json status = h.store.exists(id) && fs::exists(h.store.status_path(id))
-                    ? h.store.read_status(id)
-                    : queue::initial_status(id, record->input, record->created_at);
-  queue::apply_record(status, *record);
-  return status;
+  auto status = queue::job_status(h.store, h.queue, id);
+  if (!status) throw queue::QueueError("no job '" + id + "' in " + h.store.root().string());
+  return *status;
 }
 
 std::string fmt(double v, int digits) {
@@ -66,11 +62,7 @@ void validate_request(const JobRequest& request) {
 int cmd_submit(const Config& config, const JobRequest& request, const QueueCommandOptions& o) {
   validate_request(request);  // nothing is queued for bad input
   auto h = open_queue(config, true);
-  auto id = queue::generate_job_id();
-  auto input = request.to_json();
-  h.store.create(id, input);
-  h.store.write_status(id, queue::initial_status(id, input, h.queue.now()));
-  h.queue.submit_as(id, input, o.priority);
+  auto id = queue::submit_job(h.store, h.queue, request.to_json(), o.priority);
   if (o.json) std::cout << json{{"job_id", id}, {"status", "queued"}}.dump() << "\n";
   else std::cout << id << "\n";
   return 0;
@@ -125,13 +117,7 @@ int cmd_list(const Config& config, const QueueCommandOptions& o) {
 
 int cmd_cancel(const Config& config, const QueueCommandOptions& o) {
   auto h = open_queue(config, false);
-  queue::validate_job_id(o.id);
-  auto result = h.queue.cancel(o.id);
-  if (result.outcome == queue::CancelOutcome::cancelled && h.store.exists(o.id)) {
-    auto status = status_of(h, o.id);
-    status["completed_at"] = iso_now();
-    h.store.write_status(o.id, status);
-  }
+  auto result = queue::cancel_job(h.store, h.queue, o.id);
   std::cout << result.message << "\n";
   return result.outcome == queue::CancelOutcome::not_found ||
                  result.outcome == queue::CancelOutcome::already_terminal

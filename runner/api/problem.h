@@ -1,0 +1,33 @@
+// ApiProblem: an HTTP error answer in the reference service's shape,
+// {"detail": {"type", "title", "status", "detail"}}, with qmnmr's `field`
+// (the request field at fault) when there is one. Thrown by request parsing
+// and route handlers; the server turns it into the response.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace qmnmr::api {
+
+struct ApiProblem : std::runtime_error {
+  ApiProblem(int status, std::string slug, std::string title, std::string detail,
+             std::string field = {})
+      : std::runtime_error(detail),
+        status(status),
+        slug(std::move(slug)),
+        title(std::move(title)),
+        field(std::move(field)) {}
+  int status;
+  std::string slug;   // "invalid-smiles": the last part of the problem type URI
+  std::string title;  // "Invalid SMILES String"
+  std::string field;  // empty: not about one field
+};
+
+// The response body of a problem.
+nlohmann::json problem_json(const ApiProblem& problem);
+
+// 404 job-not-found for `id`.
+ApiProblem job_not_found(const std::string& id);
+
+}  // namespace qmnmr::api
