@@ -9,10 +9,12 @@
 namespace qmnmr::queue {
 
 std::string submit_job(const JobStore& store, JobQueue& queue, const nlohmann::json& input,
-                       int priority) {
+                       int priority, const nlohmann::json& known) {
   auto id = generate_job_id();
   store.create(id, input);
-  store.write_status(id, initial_status(id, input, queue.now()));
+  auto status = initial_status(id, input, queue.now());
+  if (known.is_object()) status.update(known);
+  store.write_status(id, status);
   queue.submit_as(id, input, priority);
   return id;
 }

@@ -14,9 +14,11 @@
 namespace qmnmr::queue {
 
 // Creates jobs/<new id>/ with input.json and status.json, then the queue row.
-// The input must have been validated by the caller. Returns the new id.
+// The input must have been validated by the caller; `known` adds what the
+// validation learnt to the initial status.json (e.g. {"molecule":
+// {"canonical_smiles": ...}}). Returns the new id.
 std::string submit_job(const JobStore& store, JobQueue& queue, const nlohmann::json& input,
-                       int priority);
+                       int priority, const nlohmann::json& known = nlohmann::json::object());
 
 // The status of job `id`, or nullopt when the queue has no such job. Throws
 // QueueError for an id that is not a valid job id.

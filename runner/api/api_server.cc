@@ -120,7 +120,8 @@ struct ApiServer::Impl {
   }
 
   json submit(const Submission& s) {
-    const auto id = queue::submit_job(store, jobs(), s.request.to_json(), s.priority);
+    const auto id = queue::submit_job(store, jobs(), s.request.to_json(), s.priority,
+                                      {{"molecule", {{"canonical_smiles", s.canonical_smiles}}}});
     spdlog::info("api: queued job {} ({})", id, s.request.molecule.format ==
                                                         chem::MoleculeInput::Format::smiles
                                                     ? s.request.molecule.text

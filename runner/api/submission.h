@@ -27,6 +27,7 @@ struct SubmissionDefaults {
 struct Submission {
   runner::JobRequest request;
   int priority = 0;
+  std::string canonical_smiles;  // of the molecule as loaded by the checks
 };
 
 // An uploaded molecule file (multipart part "file").

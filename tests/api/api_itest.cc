@@ -1,0 +1,326 @@
+// `qmnmr serve` for real: the built binary on a loopback port, reached with an
+// HTTP client - every route and error, the token, the body limit, and four
+// clients submitting at once while a real worker (test preset) runs every job
+// exactly once; the results, downloads and readiness then; SIGINT stops it.
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/worker_fixture.h"
+
+namespace qmnmr::worker_testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class ApiItest : public WorkerItest {
+ protected:
+  std::unique_ptr<QmnmrProcess> server_;
+  int port_ = 0;
+
+  void start_server(const Env& extra = {}, std::vector<std::string> args = {}) {
+    Env e = env();
+    for (const auto& [k, v] : extra) e[k] = v;
+    std::vector<std::string> argv{"serve", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    server_ = std::make_unique<QmnmrProcess>(argv, e, logs_, "serve");
+    std::smatch m;
+    ASSERT_TRUE(wait_until(
+        [&] {
+          const std::string out = server_->out();
+          return std::regex_search(out, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
+        },
+        10s))
+        << server_->out() << server_->err();
+    port_ = std::stoi(m[1]);
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30);
+    return c;
+  }
+};
+
+json body_of(const httplib::Result& r) { return json::parse(r->body); }
+
+// The reference service's error shape: {"detail": {"status", "title", ...}}.
+void expect_problem(const httplib::Result& r, int status, const std::string& field = "") {
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, status) << r->body;
+  auto j = body_of(r);
+  EXPECT_EQ(j["detail"]["status"], status) << r->body;
+  EXPECT_TRUE(j["detail"]["title"].is_string());
+  if (!field.empty()) EXPECT_EQ(j["detail"]["field"], field) << r->body;
+}
+
+constexpr const char* kEthaneMol =
+    "ethane\n  qmnmr\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n"
+    "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+    "    1.5400    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+    "  1  2  1  0\nM  END\n";
+
+TEST_F(ApiItest, EveryRouteAndEveryErrorWithoutAWorker) {
+  start_server({}, {"--max-body", "0.01"});
+  auto c = client();
+
+  auto health = c.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(body_of(health)["status"], "alive");
+  auto ready = c.Get("/health/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << "no worker runs yet";
+  EXPECT_EQ(body_of(ready)["checks"]["task_queue"], "ok");
+  EXPECT_NE(body_of(ready)["checks"]["workers"].get<std::string>().find("start a worker"),
+            std::string::npos);
+
+  for (const char* path : {"/api/v1/solvents", "/api/v1/jobs/solvents"}) {
+    auto s = c.Get(path);
+    ASSERT_TRUE(s);
+    auto names = body_of(s);
+    EXPECT_EQ(names.size(), 13u) << path;
+    EXPECT_NE(std::find(names.begin(), names.end(), "chcl3"), names.end());
+  }
+
+  // The reference service's request body, as its tests send it.
+  auto post = c.Post("/api/v1/jobs", R"({"smiles": "CCO", "name": "Ethanol", "solvent": "chcl3"})",
+                     "application/json");
+  ASSERT_TRUE(post);
+  ASSERT_EQ(post->status, 202) << post->body;
+  auto job = body_of(post);
+  const std::string id = job["job_id"];
+  EXPECT_EQ(job["status"], "queued");
+  EXPECT_EQ(job["input_smiles"], "CCO");
+  EXPECT_EQ(job["input_name"], "Ethanol");
+  EXPECT_EQ(job["preset"], "production");
+  EXPECT_EQ(job["solvent"], "chcl3");
+  EXPECT_EQ(job["conformer_mode"], "single");
+  EXPECT_EQ(post->get_header_value("Location"), "/api/v1/jobs/" + id);
+  EXPECT_EQ(post->get_header_value("Retry-After"), "30");
+
+  // Errors name the field and the fix; nothing is queued for them.
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "not-a-valid-smiles-string", "solvent": "chcl3"})",
+                        "application/json"),
+                 422, "smiles");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "CCO", "solvent": "lava"})", "application/json"),
+                 422, "solvent");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "CCO", "preset": "ultra"})", "application/json"),
+                 422, "preset");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "CCO", "conformer_mode": "many"})",
+                        "application/json"),
+                 422, "conformer_mode");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "CCO", "max_conformers": 0})", "application/json"),
+                 422, "max_conformers");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "CCO", "colour": "blue"})", "application/json"),
+                 422, "colour");
+  expect_problem(c.Post("/api/v1/jobs", R"({"smiles": "[Xe]"})", "application/json"), 422, "smiles");
+  expect_problem(c.Post("/api/v1/jobs", "{not json", "application/json"), 400);
+  expect_problem(c.Post("/api/v1/jobs", std::string(20000, ' '), "application/json"), 413);
+
+  // Upload: a MOL file and the same fields; a wrong type; no file.
+  httplib::MultipartFormDataItems mol = {{"file", kEthaneMol, "ethane.mol", "chemical/x-mdl-molfile"},
+                                         {"name", "Ethane", "", ""},
+                                         {"solvent", "chcl3", "", ""}};
+  auto up = c.Post("/api/v1/jobs/upload", mol);
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 202) << up->body;
+  EXPECT_EQ(body_of(up)["input_name"], "Ethane");
+  EXPECT_EQ(body_of(up)["input_smiles"], "CC") << "an upload's canonical SMILES";
+  httplib::MultipartFormDataItems txt = {{"file", "not a molecule", "test.txt", "text/plain"},
+                                         {"solvent", "chcl3", "", ""}};
+  expect_problem(c.Post("/api/v1/jobs/upload", txt), 422, "file");
+  httplib::MultipartFormDataItems bad_mol = {{"file", "garbage\n", "x.mol", ""}};
+  expect_problem(c.Post("/api/v1/jobs/upload", bad_mol), 422, "file");
+  httplib::MultipartFormDataItems no_file = {{"solvent", "chcl3", "", ""}};
+  expect_problem(c.Post("/api/v1/jobs/upload", no_file), 422, "file");
+
+  // Status, results and downloads of a queued job; unknown and hostile ids.
+  auto st = c.Get(("/api/v1/jobs/" + id).c_str());
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->status, 200);
+  EXPECT_EQ(body_of(st)["status"], "queued");
+  expect_problem(c.Get(("/api/v1/jobs/" + id + "/results").c_str()), 409);
+  for (const char* d : {"geometry", "geometry.sdf", "nmredata.sdf", "shifts.csv", "spectrum/1h.svg",
+                        "spectrum/13c.svg", "output"})
+    expect_problem(c.Get(("/api/v1/jobs/" + id + "/" + d).c_str()), 409);
+  expect_problem(c.Get("/api/v1/jobs/nonexistent123"), 404);
+  expect_problem(c.Get("/api/v1/jobs/..%2F..%2Fqueue.db"), 404);
+  expect_problem(c.Get("/api/v1/jobs/j-..-x/results"), 404);
+  expect_problem(c.Get("/no/such/route"), 404);
+
+  // The list: newest first, paged, filtered; a bad filter is named.
+  auto list = c.Get("/api/v1/jobs?limit=1");
+  ASSERT_TRUE(list);
+  auto l = body_of(list);
+  EXPECT_EQ(l["total"], 2);
+  ASSERT_EQ(l["jobs"].size(), 1u);
+  EXPECT_EQ(l["jobs"][0]["input_name"], "Ethane");
+  expect_problem(c.Get("/api/v1/jobs?status=bogus"), 422, "status");
+  expect_problem(c.Get("/api/v1/jobs?limit=0"), 422, "limit");
+
+  // Cancel: a queued job at once (DELETE), then again is a conflict; POST .../cancel.
+  auto del = c.Delete(("/api/v1/jobs/" + id).c_str());
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 200) << del->body;
+  EXPECT_EQ(body_of(del)["status"], "cancelled");
+  expect_problem(c.Delete(("/api/v1/jobs/" + id).c_str()), 409);
+  const std::string upload_id = body_of(up)["job_id"];
+  auto cancel = c.Post(("/api/v1/jobs/" + upload_id + "/cancel").c_str());
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(cancel->status, 200);
+  expect_problem(c.Delete("/api/v1/jobs/nonexistent123"), 404);
+  auto cancelled = c.Get("/api/v1/jobs?status=cancelled");
+  EXPECT_EQ(body_of(cancelled)["total"], 2);
+
+  // The pages answer without a worker too; an unknown job is a 404 page.
+  auto index = c.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("<form method=\"post\" action=\"/submit\""), std::string::npos);
+  EXPECT_NE(index->body.find(upload_id), std::string::npos) << "recent jobs are listed";
+  auto missing = c.Get("/status/nonexistent123");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  // A form submit with an error comes back as the form with the error, the input kept.
+  httplib::Params bad{{"smiles", "C1CC"}, {"solvent", "chcl3"}, {"name", "<b>ring</b>"}};
+  auto form = c.Post("/submit", bad);
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 422);
+  EXPECT_NE(form->body.find("class=\"error\""), std::string::npos);
+  EXPECT_NE(form->body.find("&lt;b&gt;ring&lt;/b&gt;"), std::string::npos) << "escaped";
+  EXPECT_EQ(form->body.find("<b>ring</b>"), std::string::npos);
+
+  server_->signal(SIGINT);
+  EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
+}
+
+TEST_F(ApiItest, ATokenGuardsSubmitAndCancelButNotReading) {
+  start_server({{"QMNMR_API_TOKEN", "s3cret"}});
+  auto c = client();
+  const std::string body = R"({"smiles": "C", "solvent": "vacuum", "preset": "test"})";
+  expect_problem(c.Post("/api/v1/jobs", body, "application/json"), 401);
+  httplib::Headers wrong = {{"Authorization", "Bearer nope"}};
+  expect_problem(c.Post("/api/v1/jobs", wrong, body, "application/json"), 401);
+  httplib::Headers right = {{"Authorization", "Bearer s3cret"}};
+  auto ok = c.Post("/api/v1/jobs", right, body, "application/json");
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->status, 202) << ok->body;
+  const std::string id = body_of(ok)["job_id"];
+  EXPECT_EQ(c.Get(("/api/v1/jobs/" + id).c_str())->status, 200) << "reading needs no token";
+  expect_problem(c.Delete(("/api/v1/jobs/" + id).c_str()), 401);
+  EXPECT_EQ(c.Delete(("/api/v1/jobs/" + id).c_str(), right)->status, 200);
+  // The page's form carries the token in a field.
+  httplib::Params form{{"smiles", "C"}, {"solvent", "vacuum"}, {"preset", "test"}};
+  EXPECT_EQ(c.Post("/submit", form)->status, 401);
+  form.emplace("token", "s3cret");
+  auto sent = c.Post("/submit", form);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 303);
+  EXPECT_EQ(sent->get_header_value("Location").rfind("/status/j-", 0), 0u);
+}
+
+TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanBeRead) {
+  start_server();
+  QmnmrProcess worker({"worker"}, env(), logs_, "worker");
+  auto c = client();
+  ASSERT_TRUE(wait_until([&] { return c.Get("/health/ready")->status == 200; }, 20s))
+      << c.Get("/health/ready")->body;
+
+  // Water at the test level: the first job computes, the run cache serves the rest.
+  constexpr int kClients = 4, kEach = 3;
+  std::vector<std::string> ids(kClients * kEach);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (int k = 0; k < kClients; ++k)
+    clients.emplace_back([&, k] {
+      httplib::Client own("127.0.0.1", port_);
+      for (int i = 0; i < kEach; ++i) {
+        auto r = own.Post("/api/v1/jobs",
+                          R"({"smiles": "O", "solvent": "chcl3", "preset": "test", "name": "water )" +
+                              std::to_string(k) + "-" + std::to_string(i) + "\"}",
+                          "application/json");
+        if (!r || r->status != 202) ++failures;
+        else ids[k * kEach + i] = json::parse(r->body)["job_id"];
+      }
+    });
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+
+  // The server answers while the worker runs NWChem.
+  double slowest = 0;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto t0 = std::chrono::steady_clock::now();
+        auto l = c.Get("/api/v1/jobs?status=complete&limit=500");
+        slowest = std::max(slowest, std::chrono::duration<double>(
+                                        std::chrono::steady_clock::now() - t0).count());
+        return l && body_of(l)["total"] == static_cast<int>(ids.size());
+      },
+      300s, 500ms))
+      << c.Get("/api/v1/jobs?limit=500")->body << worker.err();
+  EXPECT_LT(slowest, 2.0) << "a list request took " << slowest << " s while the worker ran";
+
+  for (const auto& id : ids) {
+    auto st = body_of(c.Get(("/api/v1/jobs/" + id).c_str()));
+    EXPECT_EQ(st["status"], "complete") << id;
+    EXPECT_EQ(st["attempts"], 1) << id << ": claimed more than once";
+    auto r = c.Get(("/api/v1/jobs/" + id + "/results").c_str());
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto res = body_of(r);
+    ASSERT_EQ(res["h1_shifts"].size(), 2u);
+    EXPECT_EQ(res["h1_shifts"][0]["atom"], "H");
+    EXPECT_TRUE(res["h1_shifts"][0]["shift"].is_number());
+    EXPECT_EQ(res["functional"], "b3lyp");
+    EXPECT_EQ(res["basis_set"], "STO-3G");
+    EXPECT_EQ(res["solvent"], "chcl3");
+  }
+  // Every job exactly once: one completion per job in the queue's events.
+  queue::JobQueue q(store_.queue_db_path());
+  for (const auto& id : ids) {
+    int completed = 0;
+    for (const auto& e : q.events(id)) completed += e.kind == "completed";
+    EXPECT_EQ(completed, 1) << id;
+  }
+
+  const std::string id = ids.front();
+  const std::map<std::string, std::string> types = {
+      {"geometry", "chemical/x-xyz"},        {"geometry.sdf", "chemical/x-mdl-sdfile"},
+      {"nmredata.sdf", "chemical/x-mdl-sdfile"}, {"shifts.csv", "text/csv; charset=utf-8"},
+      {"spectrum/1h.svg", "image/svg+xml"},  {"spectrum/13c.svg", "image/svg+xml"},
+      {"output", "application/zip"}};
+  for (const auto& [route, type] : types) {
+    auto d = c.Get(("/api/v1/jobs/" + id + "/" + route).c_str());
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->status, 200) << route << ": " << d->body;
+    EXPECT_EQ(d->get_header_value("Content-Type"), type) << route;
+    EXPECT_NE(d->get_header_value("Content-Disposition").find("attachment; filename=\"" + id),
+              std::string::npos)
+        << route;
+  }
+  auto sdf = c.Get(("/api/v1/jobs/" + id + "/geometry.sdf").c_str())->body;
+  EXPECT_NE(sdf.find("M  END\n$$$$"), std::string::npos);
+  EXPECT_EQ(sdf.find("NMREDATA"), std::string::npos) << "the geometry alone";
+  auto zip = c.Get(("/api/v1/jobs/" + id + "/output").c_str())->body;
+  EXPECT_EQ(zip.substr(0, 4), std::string("PK\x03\x04", 4));
+  EXPECT_NE(zip.find(id + "_output/results.json"), std::string::npos);
+  auto results_page = c.Get(("/results/" + id).c_str());
+  EXPECT_EQ(results_page->status, 200);
+  EXPECT_NE(results_page->body.find("/api/v1/jobs/" + id + "/spectrum/1h.svg"), std::string::npos);
+
+  server_->signal(SIGTERM);
+  EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
+  worker.signal(SIGINT);
+  EXPECT_TRUE(worker.wait_exit(30s).has_value());
+}
+
+}  // namespace
+}  // namespace qmnmr::worker_testing
