@@ -181,6 +181,9 @@ struct ApiServer::Impl {
   void routes() {
     auto& s = server;
     s.set_payload_max_length(options.max_body_bytes);
+    // Small JSON answers: without this, Nagle's algorithm and the client's
+    // delayed ACK hold each response ~40 ms.
+    s.set_tcp_nodelay(true);
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       const bool too_large = res.status == 413;

@@ -23,6 +23,7 @@
 #include "queue/job_status.h"
 #include "runner/modes/app.h"
 #include "runner/modes/batch.h"
+#include "runner/modes/bench_api.h"
 #include "runner/modes/bench_accuracy.h"
 #include "runner/modes/bench_queue.h"
 #include "runner/modes/bench_scaling.h"
@@ -379,7 +380,7 @@ int run_cli(int argc, char** argv) {
   add_global_options(*collect, g);
 
   auto* bench = app.add_subcommand("bench", "benchmarks: accuracy against experiment, scaling, "
-                                             "stage times, queue throughput");
+                                             "stage times, queue and api throughput");
   bench->require_subcommand(1);
   auto* accuracy = bench->add_subcommand(
       "accuracy", "shifts of a benchmark set (DELTA50 layout) against experiment, with "
@@ -442,6 +443,19 @@ int run_cli(int argc, char** argv) {
   queue_bench->add_flag("--json", bq.json, "print JSON");
   add_global_options(*queue_bench, g);
 
+  auto* api_bench = bench->add_subcommand(
+      "api", "qmnmr serve's throughput: submits/s and GET /api/v1/jobs/{id} requests/s from "
+             "several clients, and the server's resident memory");
+  BenchApiOptions bapi;
+  std::string bapi_dir;
+  api_bench->add_option("--clients", bapi.clients, "concurrent clients (default 4)")
+      ->check(CLI::PositiveNumber);
+  api_bench->add_option("--seconds", bapi.seconds, "seconds per phase (default 5)")
+      ->check(CLI::PositiveNumber);
+  api_bench->add_option("--dir", bapi_dir, "folder for the data root (default: a temporary one)");
+  api_bench->add_flag("--json", bapi.json, "print JSON");
+  add_global_options(*api_bench, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -498,6 +512,10 @@ int run_cli(int argc, char** argv) {
       return cmd_bench_scaling(config, bs);
     }
     if (stages->parsed()) return cmd_bench_stages(stages_dir, stages_json);
+    if (api_bench->parsed()) {
+      bapi.dir = bapi_dir;
+      return cmd_bench_api(bapi);
+    }
     if (queue_bench->parsed()) {
       bq.processes = bench::parse_number_list(bq_processes, "--processes");
       bq.dir = bq_dir;

@@ -322,5 +322,17 @@ TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanB
   EXPECT_TRUE(worker.wait_exit(30s).has_value());
 }
 
+TEST_F(ApiItest, TheLoadBenchmarkMeasuresARealServer) {
+  auto r = run_qmnmr({"bench", "api", "--clients", "2", "--seconds", "0.5", "--json"}, env());
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_GT(j["submit"]["ok"].get<int>(), 0);
+  EXPECT_EQ(j["submit"]["failed"], 0);
+  EXPECT_EQ(j["jobs_in_queue"], j["submit"]["ok"]);
+  EXPECT_GT(j["get_job"]["ok"].get<int>(), j["submit"]["ok"].get<int>()) << "reads are cheaper";
+  EXPECT_GT(j["server_rss_mb"]["peak"].get<double>(), 1.0) << "read from the server's /proc";
+  EXPECT_GE(j["server_rss_mb"]["peak"].get<double>(), j["server_rss_mb"]["idle"].get<double>());
+}
+
 }  // namespace
 }  // namespace qmnmr::worker_testing
