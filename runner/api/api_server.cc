@@ -59,20 +59,13 @@ std::optional<std::string> bearer(const httplib::Request& req) {
 
 std::optional<int> int_param(const httplib::Request& req, const char* key, int low, int high) {
   if (!req.has_param(key)) return std::nullopt;
-  const std::string v = req.get_param_value(key);
-  size_t used = 0;
-  long n = 0;
-  try {
-    n = std::stol(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != v.size() || n < low || n > high)
+  const auto n = whole_number(req.get_param_value(key));
+  if (!n || *n < low || *n > high)
     throw ApiProblem(422, "invalid-" + std::string(key), "Invalid value for '" + std::string(key) + "'",
                      std::string(key) + " must be a whole number from " + std::to_string(low) +
                          " to " + std::to_string(high),
                      key);
-  return static_cast<int>(n);
+  return n;
 }
 
 }  // namespace

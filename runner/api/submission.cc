@@ -121,17 +121,8 @@ std::optional<int> json_int(const json& body, const char* key) {
 std::optional<int> form_int(const std::map<std::string, std::string>& fields, const char* key) {
   auto it = fields.find(key);
   if (it == fields.end() || trimmed_lower(it->second).empty()) return std::nullopt;
-  const std::string v = trimmed_lower(it->second);
-  size_t used = 0;
-  int value = 0;
-  try {
-    value = std::stoi(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v.size() || used == 0)
-    throw bad_field(key, std::string(key) + " '" + it->second + "' must be a whole number");
-  return value;
+  if (auto n = whole_number(it->second)) return n;
+  throw bad_field(key, std::string(key) + " '" + it->second + "' must be a whole number");
 }
 
 std::optional<std::string> form_string(const std::map<std::string, std::string>& fields,
@@ -224,6 +215,19 @@ Submission submission_from_form(const std::map<std::string, std::string>& fields
   molecule.text = file->content;
   molecule.name = file->filename;
   return build(f, std::move(molecule), "file", defaults);
+}
+
+std::optional<int> whole_number(const std::string& text) {
+  const std::string v = trimmed_lower(text);
+  size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(v, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != v.size() || used == 0) return std::nullopt;
+  return value;
 }
 
 std::string reference_conformer_mode(const std::string& conformers) {

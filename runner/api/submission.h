@@ -45,6 +45,10 @@ Submission submission_from_form(const std::map<std::string, std::string>& fields
                                 const std::optional<UploadedFile>& file,
                                 const SubmissionDefaults& defaults);
 
+// The whole number `text` spells (surrounding blanks allowed), else nullopt:
+// form fields and query parameters.
+std::optional<int> whole_number(const std::string& text);
+
 // "single" | "ensemble" and "rdkit_kdg" | "crest" | null of qmnmr's conformer
 // setting (single, rdkit, crest), as the reference service names them.
 std::string reference_conformer_mode(const std::string& conformers);

@@ -5,6 +5,7 @@
 
 #include "chem/presets.h"
 #include "chem/solvents.h"
+#include "chem/spectrum_svg.h"
 
 namespace qmnmr::api {
 namespace {
@@ -143,21 +144,7 @@ constexpr const char* kStatusScript = R"(<script>
 
 }  // namespace
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(const std::string& text) { return chem::xml_escape(text); }
 
 std::string submit_page(const SubmitPage& page) {
   const auto& v = page.values;

@@ -14,7 +14,7 @@
 
 namespace qmnmr::api {
 
-// Text safe inside HTML elements and double-quoted attributes.
+// Text safe inside HTML elements and quoted attributes (chem::xml_escape).
 std::string html_escape(const std::string& text);
 
 struct SubmitPage {
