@@ -235,7 +235,8 @@ struct ApiServer::Impl {
         }
       }
       json body{{"status", ready ? "ready" : "not ready"}, {"checks", checks},
-                {"timestamp", queue::iso8601_utc(jobs().now())}};
+                {"timestamp", queue::iso8601_utc(std::chrono::duration<double>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count())}};
       send_json(res, ready ? 200 : 503, body);
     });
 
