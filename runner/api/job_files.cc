@@ -39,15 +39,6 @@ std::string first_molblock(const std::string& sdf) {
 
 }  // namespace
 
-const std::vector<std::string>& download_routes() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const auto& r : routes()) n.push_back(r.what);
-    return n;
-  }();
-  return names;
-}
-
 Download job_download(const queue::JobStore& store, const std::string& id,
                       const nlohmann::json& status, const std::string& what) {
   const Route* route = nullptr;

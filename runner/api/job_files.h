@@ -23,7 +23,4 @@ struct Download {
 Download job_download(const queue::JobStore& store, const std::string& id,
                       const nlohmann::json& status, const std::string& what);
 
-// The routes job_download knows (for the router and the tests).
-const std::vector<std::string>& download_routes();
-
 }  // namespace qmnmr::api
