@@ -159,7 +159,7 @@ std::string write_nwchem_input(const NwchemInput& in) {
   // same shieldings to 1e-4 ppm.
   out += "end\n\n";
   if (in.task == NwchemTask::optimize) {
-    if (in.max_opt_steps || !in.opt_convergence.empty()) {
+    if (in.max_opt_steps || !in.opt_convergence.empty() || in.initial_hessian) {
       out += "driver\n";
       // One driver directive per ';'-separated part ("loose", "xmax 0.0072").
       size_t start = 0;
@@ -174,6 +174,7 @@ std::string write_nwchem_input(const NwchemInput& in) {
       }
       if (in.max_opt_steps)
         out += "  maxiter " + std::to_string(std::max(1, *in.max_opt_steps)) + "\n";
+      if (in.initial_hessian) out += "  inhess 2\n";
       out += "end\n\n";
     }
     out += "task dft optimize\n";

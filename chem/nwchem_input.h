@@ -51,6 +51,10 @@ struct NwchemInput {
   // optimisation's converged ones for a shielding at the same basis. Empty:
   // NWChem's atomic guess. Same validation as the scratch folders.
   std::filesystem::path start_orbitals;
+  // The optimiser starts from a Cartesian Hessian (`inhess 2`) instead of its
+  // diagonal guess: NWChem reads <permanent_dir>/<start_name>.hess, which the
+  // caller writes (chem::nwchem_hessian_text) for this input's geometry.
+  bool initial_hessian = false;
   std::string start_name = "qmnmr";       // database/file prefix: [A-Za-z0-9_-]
 };
 

@@ -31,8 +31,9 @@ std::string line_with(std::string_view text, std::string_view needle) {
 }  // namespace
 
 std::vector<std::string> xtb_argv(const std::filesystem::path& xyz, const Solvent& solvent,
-                                  int charge, int uhf) {
-  std::vector<std::string> argv = {"xtb", xyz.string(), "--opt", "--gfn", "2"};
+                                  int charge, int uhf, XtbTask task) {
+  std::vector<std::string> argv = {"xtb", xyz.string(),
+                                   task == XtbTask::optimise ? "--opt" : "--hess", "--gfn", "2"};
   if (solvent.has_alpb()) {
     argv.push_back("--alpb");
     argv.push_back(std::string(solvent.alpb_name));

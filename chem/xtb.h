@@ -1,6 +1,6 @@
-// GFN2-xTB optimisation: the argv the runner spawns and the parser of xtb's
-// stdout/stderr. The optimised geometry is `xtbopt.xyz` in the run directory,
-// read with chem::parse_xyz.
+// GFN2-xTB runs: the argv the runner spawns and the parser of xtb's
+// stdout/stderr. An optimisation's geometry is `xtbopt.xyz` in the run
+// directory, read with chem::parse_xyz.
 //
 // Environment the runner must set for xtb (and crest): OMP_NUM_THREADS and
 // MKL_NUM_THREADS = threads from the resource plan, OPENBLAS_NUM_THREADS=1,
@@ -19,10 +19,16 @@
 
 namespace qmnmr::chem {
 
-// `xtb <xyz> --opt --gfn 2 [--alpb <name>] --chrg <q> --uhf <u>`; --alpb is
-// omitted when the solvent has no ALPB model (vacuum, pyridine).
+// What an xtb run computes: an optimisation (the geometry in xtbopt.xyz), or
+// the Hessian of the geometry as given (`hessian`, a Turbomole $hessian block,
+// read by chem::parse_xtb_hessian; xtb warns, and goes on, when the geometry is
+// not a minimum).
+enum class XtbTask { optimise, hessian };
+
+// `xtb <xyz> --opt|--hess --gfn 2 [--alpb <name>] --chrg <q> --uhf <u>`; --alpb
+// is omitted when the solvent has no ALPB model (vacuum, pyridine).
 std::vector<std::string> xtb_argv(const std::filesystem::path& xyz, const Solvent& solvent,
-                                  int charge, int uhf);
+                                  int charge, int uhf, XtbTask task = XtbTask::optimise);
 
 // The environment variables xtb/crest need, for the runner to add.
 std::vector<std::pair<std::string, std::string>> xtb_environment(int threads);

@@ -145,6 +145,19 @@ TEST(NwchemInput, StartOrbitalsGoInTheDftBlock) {
   }
 }
 
+TEST(NwchemInput, InitialHessianIsReadByTheDriver) {
+  NwchemInput in = water(NwchemTask::optimize);
+  EXPECT_THAT(write_nwchem_input(in), Not(HasSubstr("inhess")));
+  in.initial_hessian = true;
+  // Even without other driver settings the block is written for it.
+  EXPECT_THAT(write_nwchem_input(in), HasSubstr("driver\n  inhess 2\nend\n\ntask dft optimize\n"));
+  in.max_opt_steps = 40;
+  EXPECT_THAT(write_nwchem_input(in), HasSubstr("  maxiter 40\n  inhess 2\nend\n"));
+  NwchemInput shielding = water(NwchemTask::shielding);
+  shielding.initial_hessian = true;  // meaningless for a shielding: no driver block
+  EXPECT_THAT(write_nwchem_input(shielding), Not(HasSubstr("inhess")));
+}
+
 TEST(NwchemInput, RejectsUnsafePaths) {
   for (const char* bad : {"/tmp/a\nb", "/tmp/a b", "/tmp/\"x", "/tmp/a;b", "/tmp/a\tb", ""}) {
     NwchemInput in = water(NwchemTask::optimize);

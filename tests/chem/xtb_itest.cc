@@ -2,7 +2,11 @@
 // the fake CREST stand-in (tests/support/fake-crest) through crest_argv.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "chem/cartesian_hessian.h"
 #include "chem/crest.h"
+#include "chem/error.h"
 #include "chem/xtb.h"
 #include "queue/atomic_file.h"
 #include "tool_run.h"
@@ -33,6 +37,37 @@ TEST(XtbIntegration, EthanolInChloroform) {
   Geometry g = parse_xyz(queue::read_file(dir / "xtbopt.xyz"));
   EXPECT_EQ(g.atoms.size(), 9u);
   EXPECT_NE(g.comment.find(std::to_string(*r.total_energy).substr(0, 8)), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// The Hessian NWChem's optimiser starts from: real xtb's file, read and
+// written in the driver's format.
+TEST(XtbIntegration, HessianOfEthanolForNwchem) {
+  if (!testing::on_path("xtb")) GTEST_FAIL() << "xtb must be installed";
+  auto dir = fresh_dir("xtb-hess");
+  queue::write_file_atomic(dir / "start.xyz", kEthanol);
+  int rc = run_tool(xtb_argv("start.xyz", find_solvent("chcl3"), 0, 0, XtbTask::hessian), dir,
+                    xtb_environment(1));
+  ASSERT_EQ(rc, 0) << queue::read_file(dir / "stderr.txt");
+  auto h = parse_xtb_hessian(queue::read_file(dir / "hessian"), 9);
+  ASSERT_EQ(h.values.size(), 27u * 27u);
+  for (size_t i = 0; i < 27; ++i) {
+    // Cartesian force constants of bonded atoms: positive, up to a few tenths
+    // of a Hartree/bohr^2 (so not mass-weighted, not in other units).
+    EXPECT_GT(h.at(i, i), 0.02) << i;
+    EXPECT_LT(h.at(i, i), 2.0) << i;
+    for (size_t j = 0; j < i; ++j) EXPECT_EQ(h.at(i, j), h.at(j, i));
+  }
+  // Translating the molecule costs nothing: each row sums to ~0 over x (or y, z).
+  for (size_t i = 0; i < 27; ++i) {
+    double sum = 0;
+    for (size_t a = 0; a < 9; ++a) sum += h.at(i, 3 * a);
+    EXPECT_NEAR(sum, 0.0, 1e-4) << i;
+  }
+  // A 1-atom file is the wrong molecule.
+  EXPECT_THROW(parse_xtb_hessian(queue::read_file(dir / "hessian"), 1), ChemError);
+  std::string text = nwchem_hessian_text(h);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 27 * 28 / 2);
   std::filesystem::remove_all(dir);
 }
 

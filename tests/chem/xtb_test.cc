@@ -32,6 +32,12 @@ TEST(Xtb, ArgvWithoutAlpb) {
         << key;
 }
 
+TEST(Xtb, ArgvForAHessian) {
+  EXPECT_THAT(xtb_argv("start.xyz", find_solvent("chcl3"), 0, 0, XtbTask::hessian),
+              ElementsAre("xtb", "start.xyz", "--hess", "--gfn", "2", "--alpb", "chcl3", "--chrg",
+                          "0", "--uhf", "0"));
+}
+
 TEST(Xtb, Environment) {
   auto env = xtb_environment(3);
   EXPECT_THAT(env, ::testing::Contains(std::pair<std::string, std::string>("OMP_STACKSIZE", "2G")));
