@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "queue/atomic_file.h"
+#include "runner/pipeline/initial_hessian.h"
 #include "runner/pipeline/program_text.h"
 #include "runner/pipeline/run_cache.h"
 #include "runner/pipeline/tool_versions.h"
@@ -165,6 +166,10 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
       return result;
     }
   }
+  // The optimiser's first Hessian, of the geometry it starts from (a resumed
+  // run's last one included).
+  if (input.task == chem::NwchemTask::optimize)
+    input.initial_hessian = write_initial_hessian(ctx, log_name, dir, input);
   for (int attempt = 1; attempt <= kMaxRuns; ++attempt) {
     const std::string suffix = run_suffix(attempt);
     auto input_path = dir / ("nwchem" + suffix + ".nw");
@@ -225,6 +230,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
       // Cartesians; measured (scripts/bench-optimiser), internals that use up a
       // whole budget are oscillating (camphor), where Cartesians converge.
       input.internal_coordinates = false;
+      input.initial_hessian = false;  // it belongs to the first geometry
       ctx.log->info("{}: continuing from the last geometry ({} steps so far)", what,
                     result.optimisation_steps);
       continue;
@@ -235,8 +241,10 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
       scf_rescued = true;
       input.scf_rescue = true;
       input.start_orbitals.clear();  // from NWChem's own guess this time
-      if (input.task == chem::NwchemTask::optimize && out.final_geometry)
+      if (input.task == chem::NwchemTask::optimize && out.final_geometry) {
         input.geometry = *out.final_geometry;
+        input.initial_hessian = false;  // it belongs to the first geometry
+      }
       ctx.log->info("{}: retrying with damping, a level shift and more SCF iterations", what);
       continue;
     }

@@ -22,10 +22,11 @@ constexpr const char* kVersion = "qmnmr run cache v1";
 
 // Lines that name files or resources, not the calculation. The start orbitals
 // change the shieldings only within the SCF's convergence threshold (see
-// start_from_optimisation).
+// start_from_optimisation), the optimiser's first Hessian only the path to the
+// same minimum (see initial_hessian.h).
 bool result_neutral(std::string_view line) {
-  for (std::string_view word :
-       {"title ", "start ", "scratch_dir ", "permanent_dir ", "memory ", "  vectors input "})
+  for (std::string_view word : {"title ", "start ", "scratch_dir ", "permanent_dir ", "memory ",
+                                "  vectors input ", "  inhess "})
     if (line.starts_with(word)) return true;
   return false;
 }

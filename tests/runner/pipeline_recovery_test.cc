@@ -7,6 +7,8 @@
 // a failure that cannot change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "queue/atomic_file.h"
@@ -57,6 +59,20 @@ struct Harness {
         ctx{spec, paths, status, tools, tmp.path() / "reference",
             testing::molecule_from_smiles("O"), {}, spdlog::default_logger(), {}, {}, {}} {
     paths.create();
+    // xTB's Hessian for each optimisation's first step (real xtb output).
+    tools.script("xtb_hessian_", {xtb_hessian()});
+  }
+  static FakeResponse xtb_hessian() {
+    auto r = captured("xtb/water_hessian_chcl3.stdout");
+    r.files["hessian"] = testing::test_data("xtb/water_chcl3.hessian");
+    return r;
+  }
+  // The NWChem runs, in order (without the xTB Hessians before them).
+  std::vector<testing::FakeCall> nwchem_calls() const {
+    std::vector<testing::FakeCall> out;
+    for (const auto& c : tools.calls)
+      if (!c.log_name.starts_with("xtb_hessian_")) out.push_back(c);
+    return out;
   }
   Conformer& add_conformer(int id, ConformerState state) {
     Conformer c;
@@ -108,25 +124,29 @@ TEST(PipelineRecovery, OptimisationOutOfStepsContinuesFromItsLastGeometry) {
   h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_maxiter.out", 255),
                                  captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 2u);
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
   const auto& c = h.ctx.ensemble.conformers[0];
   EXPECT_EQ(c.state, ConformerState::dft_optimized);
   // The second run starts where the first stopped: its last geometry table.
   auto first = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_maxiter.out"));
   ASSERT_TRUE(first.final_geometry);
-  auto restarted = geometry_in(h.tools.calls[1].input_text);
+  auto restarted = geometry_in(h.nwchem_calls()[1].input_text);
   ASSERT_EQ(restarted.atoms.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_NEAR(restarted.atoms[i].x, first.final_geometry->atoms[i].x, 1e-6);
     EXPECT_NEAR(restarted.atoms[i].z, first.final_geometry->atoms[i].z, 1e-6);
   }
-  EXPECT_EQ(h.tools.calls[1].log_name, "nwchem_opt_conf_001_retry1");
+  EXPECT_EQ(h.nwchem_calls()[1].log_name, "nwchem_opt_conf_001_retry1");
+  // The first run started from xTB's Hessian of its geometry; the continuation,
+  // from another geometry, from NWChem's own guess.
+  EXPECT_NE(h.nwchem_calls()[0].input_text.find("  inhess 2\n"), std::string::npos);
+  EXPECT_EQ(h.nwchem_calls()[1].input_text.find("inhess"), std::string::npos);
   // Steps of both runs are counted.
   auto second = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_chcl3.out"));
   EXPECT_EQ(c.dft_opt_steps, first.optimization_steps + second.optimization_steps);
   EXPECT_GT(first.optimization_steps, 0);
   // The step budget scales with the molecule and is above NWChem's default 20.
-  EXPECT_NE(h.tools.calls[0].input_text.find("maxiter " +
+  EXPECT_NE(h.nwchem_calls()[0].input_text.find("maxiter " +
                                              std::to_string(chem::optimisation_step_budget(3))),
             std::string::npos);
 }
@@ -141,11 +161,11 @@ TEST(PipelineRecovery, InterruptedOptimisationResumesFromItsLastGeometry) {
                            testing::test_data("nwchem/water_opt_maxiter.out"));
   h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 1u);
+  ASSERT_EQ(h.nwchem_calls().size(), 1u);
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
   auto interrupted = chem::parse_nwchem_output(testing::test_data("nwchem/water_opt_maxiter.out"));
   ASSERT_TRUE(interrupted.final_geometry);
-  auto resumed = geometry_in(h.tools.calls[0].input_text);
+  auto resumed = geometry_in(h.nwchem_calls()[0].input_text);
   ASSERT_EQ(resumed.atoms.size(), 3u);
   for (size_t i = 0; i < 3; ++i)
     EXPECT_NEAR(resumed.atoms[i].y, interrupted.final_geometry->atoms[i].y, 1e-6);
@@ -158,8 +178,53 @@ TEST(PipelineRecovery, InterruptedOptimisationResumesFromItsLastGeometry) {
   fresh.add_conformer(1, ConformerState::selected);
   fresh.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(fresh.ctx);
-  auto start = geometry_in(fresh.tools.calls[0].input_text);
+  auto start = geometry_in(fresh.nwchem_calls()[0].input_text);
   EXPECT_NEAR(start.atoms[1].y, fresh.ctx.molecule.geometry.atoms[1].y, 1e-6);
+}
+
+// Before the optimisation, xTB computes the Hessian of its start geometry and
+// NWChem's driver reads it (`inhess 2`, <perm>/qmnmr.hess, the lower triangle).
+TEST(PipelineRecovery, OptimisationStartsFromXtbsHessian) {
+  Harness h;
+  h.add_conformer(1, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  ASSERT_EQ(h.tools.calls.size(), 2u);
+  const auto& xtb = h.tools.calls[0];
+  EXPECT_EQ(xtb.log_name, "xtb_hessian_nwchem_opt_conf_001");
+  EXPECT_EQ(xtb.argv[2], "--hess");
+  // xTB had the geometry NWChem starts from.
+  auto given = chem::parse_xyz(queue::read_file(xtb.cwd / "start.xyz"));
+  auto start = geometry_in(h.tools.calls[1].input_text);
+  ASSERT_EQ(given.atoms.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_NEAR(given.atoms[i].y, start.atoms[i].y, 1e-6);
+  EXPECT_NE(h.tools.calls[1].input_text.find("  inhess 2\n"), std::string::npos);
+  const auto hess = h.paths.scratch() / "dft_opt/conf_001/perm/qmnmr.hess";
+  auto text = queue::read_file(hess);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 9 * 10 / 2);
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+}
+
+// xTB failing (or leaving a Hessian of another molecule) costs the optimiser
+// its head start, not the conformer: NWChem's own guess, no stale file.
+TEST(PipelineRecovery, WithoutXtbsHessianTheOptimiserStartsFromItsOwnGuess) {
+  for (bool fails : {true, false}) {
+    Harness h;
+    h.add_conformer(1, ConformerState::selected);
+    const auto hess = h.paths.scratch() / "dft_opt/conf_001/perm/qmnmr.hess";
+    std::filesystem::create_directories(hess.parent_path());
+    queue::write_file_atomic(hess, "stale\n");
+    FakeResponse wrong = Harness::xtb_hessian();
+    wrong.files["hessian"] = "$hessian\n 0.5 0 0 0 0.4 0 0 0 0.3\n";  // one atom's
+    h.tools.script("xtb_hessian_",
+                   {fails ? captured("xtb/bad_xyz.stdout", 1) : wrong});
+    h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+    stage_dft_opt(h.ctx);
+    ASSERT_EQ(h.nwchem_calls().size(), 1u) << fails;
+    EXPECT_EQ(h.nwchem_calls()[0].input_text.find("inhess"), std::string::npos) << fails;
+    EXPECT_FALSE(fs::exists(hess)) << fails;
+    EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized) << fails;
+  }
 }
 
 TEST(PipelineRecovery, OptimisationThatNeverConvergesIsDroppedWithItsClass) {
@@ -177,7 +242,7 @@ TEST(PipelineRecovery, OptimisationThatNeverConvergesIsDroppedWithItsClass) {
   EXPECT_TRUE(c1.failure->final);
   EXPECT_NE(c1.failure->message.find("log: "), std::string::npos) << c1.failure->message;
   // The first run and two continuations.
-  EXPECT_EQ(h.tools.calls.size(), 4u);
+  EXPECT_EQ(h.nwchem_calls().size(), 4u);
   EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
 }
 
@@ -187,10 +252,10 @@ TEST(PipelineRecovery, ScfFailureIsRetriedWithDampingAndALevelShift) {
   h.tools.script("nwchem_opt_", {captured("nwchem/water_scf_not_converged.out", 255),
                                  captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 2u);
-  EXPECT_EQ(h.tools.calls[0].input_text.find("lshift"), std::string::npos);
-  EXPECT_NE(h.tools.calls[1].input_text.find("convergence damp"), std::string::npos);
-  EXPECT_NE(h.tools.calls[1].input_text.find("lshift"), std::string::npos);
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
+  EXPECT_EQ(h.nwchem_calls()[0].input_text.find("lshift"), std::string::npos);
+  EXPECT_NE(h.nwchem_calls()[1].input_text.find("convergence damp"), std::string::npos);
+  EXPECT_NE(h.nwchem_calls()[1].input_text.find("lshift"), std::string::npos);
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
 }
 
@@ -200,11 +265,11 @@ TEST(PipelineRecovery, MemoryFailureIsRetriedWithFewerRanksAndMoreMemoryEach) {
   h.tools.script("nwchem_opt_", {captured("nwchem/out_of_memory_ethanol.out", 255),
                                  captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 2u);
-  EXPECT_EQ(h.tools.calls[0].ranks, 2);
-  EXPECT_EQ(h.tools.calls[1].ranks, 1);
-  EXPECT_NE(h.tools.calls[0].input_text.find("memory total 400 mb"), std::string::npos);
-  EXPECT_NE(h.tools.calls[1].input_text.find("memory total 800 mb"), std::string::npos)
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
+  EXPECT_EQ(h.nwchem_calls()[0].ranks, 2);
+  EXPECT_EQ(h.nwchem_calls()[1].ranks, 1);
+  EXPECT_NE(h.nwchem_calls()[0].input_text.find("memory total 400 mb"), std::string::npos);
+  EXPECT_NE(h.nwchem_calls()[1].input_text.find("memory total 800 mb"), std::string::npos)
       << "the same total memory on half the ranks";
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
 }
@@ -226,7 +291,7 @@ TEST(PipelineRecovery, ScratchFailureFailsTheJobWithNwchemsLineTheFixAndTheLog) 
               std::string::npos)
         << m;
   }
-  EXPECT_EQ(h.tools.calls.size(), 1u) << "no retry and no second conformer";
+  EXPECT_EQ(h.nwchem_calls().size(), 1u) << "no retry and no second conformer";
 }
 
 TEST(PipelineRecovery, ResumeDoesNotRepeatAFinalFailureButRetriesAKilledRun) {
@@ -247,8 +312,8 @@ TEST(PipelineRecovery, ResumeDoesNotRepeatAFinalFailureButRetriesAKilledRun) {
   }
   h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 1u);
-  EXPECT_EQ(h.tools.calls[0].log_name, "nwchem_opt_conf_002");
+  ASSERT_EQ(h.nwchem_calls().size(), 1u);
+  EXPECT_EQ(h.nwchem_calls()[0].log_name, "nwchem_opt_conf_002");
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dropped);
   EXPECT_EQ(h.ctx.ensemble.conformers[1].state, ConformerState::dft_optimized);
 }
@@ -302,7 +367,7 @@ TEST(PipelineRecovery, ShieldingFailureOfOneConformerCompletesWithAWarning) {
                            json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
   stage_average(h.ctx);
   // conformer 1 once, conformer 2 twice (the SCF retry), no TMS run.
-  EXPECT_EQ(h.tools.calls.size(), 3u);
+  EXPECT_EQ(h.nwchem_calls().size(), 3u);
   EXPECT_NEAR(h.ctx.ensemble.conformers[0].weight, 1.0, 1e-12);
   EXPECT_EQ(h.ctx.ensemble.results["h1_shifts"].size(), 2u);
   ASSERT_FALSE(h.ctx.ensemble.warnings.empty());
@@ -330,9 +395,9 @@ TEST(PipelinePacking, TwoShieldingsRunSideBySideEachOnOneRank) {
   h.tools.script("nwchem_shielding_",
                  {lasting(captured("nwchem/water_shielding_chcl3.out"), 300)});
   stage_shielding(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 2u);
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
   EXPECT_EQ(h.tools.most_at_once.load(), 2) << "the two shieldings overlapped";
-  for (const auto& call : h.tools.calls) EXPECT_EQ(call.ranks, 1) << call.log_name;
+  for (const auto& call : h.nwchem_calls()) EXPECT_EQ(call.ranks, 1) << call.log_name;
   for (const auto& c : h.ctx.ensemble.conformers)
     EXPECT_EQ(c.state, ConformerState::shielded) << c.id;
   const auto& packing = h.status.doc()["packing"]["shielding"];
@@ -348,7 +413,7 @@ TEST(PipelinePacking, OptimisationsRunOneAfterAnotherOnEveryRankUnlessForced) {
   h.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 100)});
   stage_dft_opt(h.ctx);
   EXPECT_EQ(h.tools.most_at_once.load(), 1);
-  for (const auto& call : h.tools.calls) EXPECT_EQ(call.ranks, 2) << call.log_name;
+  for (const auto& call : h.nwchem_calls()) EXPECT_EQ(call.ranks, 2) << call.log_name;
   EXPECT_EQ(h.status.doc()["packing"]["dft_opt"]["slots"], 1);
 
   Harness forced(2, 2);
@@ -357,7 +422,7 @@ TEST(PipelinePacking, OptimisationsRunOneAfterAnotherOnEveryRankUnlessForced) {
   forced.tools.script("nwchem_opt_", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
   stage_dft_opt(forced.ctx);
   EXPECT_EQ(forced.tools.most_at_once.load(), 2);
-  for (const auto& call : forced.tools.calls) EXPECT_EQ(call.ranks, 1) << call.log_name;
+  for (const auto& call : forced.nwchem_calls()) EXPECT_EQ(call.ranks, 1) << call.log_name;
   EXPECT_EQ(forced.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
   // The same water twice: the second collapsed onto the first's minimum.
   EXPECT_EQ(forced.ctx.ensemble.conformers[1].state, ConformerState::dft_duplicate);
@@ -372,7 +437,7 @@ TEST(PipelinePacking, OneSlotsFailureLeavesTheOtherToFinish) {
   h.tools.script("nwchem_opt_conf_002", {lasting(captured("nwchem/water_opt_chcl3.out"), 300)});
   stage_dft_opt(h.ctx);
   int conf1_runs = 0;
-  for (const auto& call : h.tools.calls) conf1_runs += call.log_name.starts_with("nwchem_opt_conf_001");
+  for (const auto& call : h.nwchem_calls()) conf1_runs += call.log_name.starts_with("nwchem_opt_conf_001");
   EXPECT_EQ(conf1_runs, 2) << "the run and its SCF rescue";
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dropped);
   EXPECT_EQ(h.ctx.ensemble.conformers[0].failure->kind, "scf_not_converged");
@@ -389,7 +454,7 @@ TEST(PipelinePacking, AJobFailureInOneSlotLetsTheRunningOneFinishAndStartsNoOthe
   h.tools.script("nwchem_opt_conf_003", {captured("nwchem/water_opt_chcl3.out")});
   EXPECT_THROW(stage_dft_opt(h.ctx), ToolError);
   std::vector<std::string> names;
-  for (const auto& call : h.tools.calls) names.push_back(call.log_name);
+  for (const auto& call : h.nwchem_calls()) names.push_back(call.log_name);
   EXPECT_EQ(names, (std::vector<std::string>{"nwchem_opt_conf_001", "nwchem_opt_conf_002"}))
       << "conformer 3 never started";
   // Conformer 2 finished and was recorded: a resume takes it from its record.
@@ -403,8 +468,8 @@ TEST(PipelineMirrorImages, AMirrorConformerTakesItsPartnersResultsWithoutARunOfI
   h.add_conformer(2, ConformerState::selected).mirror_of = 1;
   h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
   stage_dft_opt(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 1u);
-  EXPECT_EQ(h.tools.calls[0].log_name, "nwchem_opt_conf_001");
+  ASSERT_EQ(h.nwchem_calls().size(), 1u);
+  EXPECT_EQ(h.nwchem_calls()[0].log_name, "nwchem_opt_conf_001");
   EXPECT_EQ(h.status.doc()["packing"]["dft_opt"]["slots"], 1) << "one run: all ranks";
   const auto& one = h.ctx.ensemble.conformers[0];
   const auto& two = h.ctx.ensemble.conformers[1];
@@ -422,8 +487,8 @@ TEST(PipelineMirrorImages, AMirrorConformerTakesItsPartnersResultsWithoutARunOfI
   h.status.doc().erase("tool_versions");  // no TMS reference beside: not this test's business
   h.tools.script("nwchem_shielding_", {captured("nwchem/water_shielding_chcl3.out")});
   stage_shielding(h.ctx);
-  ASSERT_EQ(h.tools.calls.size(), 2u);
-  EXPECT_EQ(h.tools.calls[1].log_name, "nwchem_shielding_conf_001");
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
+  EXPECT_EQ(h.nwchem_calls()[1].log_name, "nwchem_shielding_conf_001");
   EXPECT_EQ(two.state, ConformerState::shielded);
   EXPECT_EQ(two.shieldings, one.shieldings);
   EXPECT_EQ(two.shieldings.size(), 3u);

@@ -41,6 +41,13 @@ TEST(RunCache, TheKeyIgnoresFoldersTitleAndMemoryButNotTheChemistryOrTheBinary) 
             run_cache_key(replaced(kInput, "cosmo\n", "dft\nend\ncosmo\n"),
                           "/usr/bin/nwchem 100 5")
                 .hash);
+  // Nor is the optimiser's first Hessian: the same minimum, fewer steps.
+  EXPECT_EQ(run_cache_key(replaced(kInput, "cosmo\n", "driver\n  inhess 2\nend\ncosmo\n"),
+                          "/usr/bin/nwchem 100 5")
+                .hash,
+            run_cache_key(replaced(kInput, "cosmo\n", "driver\nend\ncosmo\n"),
+                          "/usr/bin/nwchem 100 5")
+                .hash);
 }
 
 TEST(RunCache, AStoredResultComesBackAndAnotherKeyOrADamagedEntryMisses) {

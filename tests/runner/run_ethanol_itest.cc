@@ -80,6 +80,13 @@ TEST(RunEthanol, RdkitConformersThroughXtbAndNwchemAverageEquivalentHydrogens) {
               1u)
         << conf;
     EXPECT_EQ(lines_with(slurp(logs / name), "Loading old vectors").size(), 1u) << name;
+    // Its optimisation started from xTB's Hessian, and NWChem said so.
+    EXPECT_TRUE(fs::exists(logs / ("xtb_hessian_nwchem_opt_" + std::string(conf) + ".out")));
+    EXPECT_EQ(lines_with(slurp(logs / ("nwchem_opt_" + std::string(conf) + ".out")),
+                         "Using Cartesian Hessian from previous frequency")
+                  .size(),
+              1u)
+        << conf;
   }
   EXPECT_EQ(static_cast<size_t>(shielded), shielding_runs.size());
   EXPECT_NEAR(weight_sum, 1.0, 1e-9);
