@@ -1,11 +1,12 @@
 // One NWChem calculation of a stage, run to a usable result when a retry can
-// get there: NWChem's output is parsed whatever the exit code, the failure is
-// classified (chem::NwchemFailure) and acted on by class - an optimisation out
-// of steps continues from its last geometry, an SCF that did not converge is
-// retried with damping and a level shift, a memory failure with fewer ranks
-// and more memory each, an MPI failure on one rank. What a retry cannot fix
-// (scratch, basis, input) fails the job at once, with NWChem's own line, the
-// fix and the log.
+// get there (an optimisation starts from xTB's Hessian of its start geometry,
+// initial_hessian.h): NWChem's output is parsed whatever the exit code, the
+// failure is classified (chem::NwchemFailure) and acted on by class - an
+// optimisation out of steps continues from its last geometry, an SCF that did
+// not converge is retried with damping and a level shift, a memory failure
+// with fewer ranks and more memory each, an MPI failure on one rank. What a
+// retry cannot fix (scratch, basis, input) fails the job at once, with
+// NWChem's own line, the fix and the log.
 #pragma once
 #include <filesystem>
 #include <optional>
