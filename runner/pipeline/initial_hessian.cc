@@ -21,7 +21,15 @@ bool write_initial_hessian(StageContext& ctx, const std::string& log_name, const
   queue::write_file_atomic(work / "start.xyz", chem::to_xyz(input.geometry, "start"));
   auto argv = chem::xtb_argv("start.xyz", ctx.solvent(), input.charge, input.multiplicity - 1,
                              chem::XtbTask::hessian);
-  auto run = ctx.tools.run("xtb_hessian_" + log_name, argv, work, ctx.tools.openmp_environment());
+  ToolRun run;
+  try {
+    run = ctx.tools.run("xtb_hessian_" + log_name, argv, work, ctx.tools.openmp_environment());
+  } catch (const ToolError& e) {  // xtb could not start: a single-conformer job still can
+    ctx.log->warn("{}: no xTB Hessian for the optimiser ({}); it starts from NWChem's diagonal "
+                  "guess, which takes more steps",
+                  log_name, e.what());
+    return false;
+  }
   std::string why;
   if (!run.ok()) {
     auto parsed = chem::parse_xtb_output(read_text(run.stdout_path), read_text(run.stderr_path));
@@ -31,7 +39,8 @@ bool write_initial_hessian(StageContext& ctx, const std::string& log_name, const
     why = "xtb wrote no hessian file";
   } else {
     try {
-      auto hessian = chem::parse_xtb_hessian(read_text(work / "hessian"), input.geometry.atoms.size());
+      auto hessian =
+          chem::parse_xtb_hessian(read_text(work / "hessian"), input.geometry.atoms.size());
       queue::write_file_atomic(target, chem::nwchem_hessian_text(hessian));
       return true;
     } catch (const chem::ChemError& e) {

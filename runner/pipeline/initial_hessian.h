@@ -20,9 +20,9 @@ namespace qmnmr::runner {
 // Computes xTB's Hessian of `input.geometry` (in <dir>/xtb_hessian, logs
 // xtb_hessian_<log_name>) and writes <permanent_dir>/<start_name>.hess for the
 // input. True when written; false, with a warning in the job's log that
-// quotes xtb, when xtb failed or left no usable Hessian: the optimiser then
-// starts from its diagonal guess (slower, the same minimum). Throws
-// JobInterrupted on a stop request.
+// quotes xtb, when xtb failed, could not start, or left no usable Hessian:
+// the optimiser then starts from its diagonal guess (slower, the same
+// minimum). Throws JobInterrupted on a stop request.
 bool write_initial_hessian(StageContext& ctx, const std::string& log_name,
                            const std::filesystem::path& dir, const chem::NwchemInput& input);
 

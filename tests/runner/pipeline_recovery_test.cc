@@ -205,19 +205,22 @@ TEST(PipelineRecovery, OptimisationStartsFromXtbsHessian) {
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
 }
 
-// xTB failing (or leaving a Hessian of another molecule) costs the optimiser
-// its head start, not the conformer: NWChem's own guess, no stale file.
+// xTB failing, not installed, or leaving a Hessian of another molecule costs
+// the optimiser its head start, not the conformer: NWChem's own guess, no
+// stale file.
 TEST(PipelineRecovery, WithoutXtbsHessianTheOptimiserStartsFromItsOwnGuess) {
-  for (bool fails : {true, false}) {
+  FakeResponse wrong = Harness::xtb_hessian();
+  wrong.files["hessian"] = "$hessian\n 0.5 0 0 0 0.4 0 0 0 0.3\n";  // one atom's
+  FakeResponse missing;
+  missing.cannot_start = true;
+  const std::vector<FakeResponse> cases = {captured("xtb/bad_xyz.stdout", 1), wrong, missing};
+  for (size_t fails = 0; fails < cases.size(); ++fails) {
     Harness h;
     h.add_conformer(1, ConformerState::selected);
     const auto hess = h.paths.scratch() / "dft_opt/conf_001/perm/qmnmr.hess";
     std::filesystem::create_directories(hess.parent_path());
     queue::write_file_atomic(hess, "stale\n");
-    FakeResponse wrong = Harness::xtb_hessian();
-    wrong.files["hessian"] = "$hessian\n 0.5 0 0 0 0.4 0 0 0 0.3\n";  // one atom's
-    h.tools.script("xtb_hessian_",
-                   {fails ? captured("xtb/bad_xyz.stdout", 1) : wrong});
+    h.tools.script("xtb_hessian_", {cases[fails]});
     h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
     stage_dft_opt(h.ctx);
     ASSERT_EQ(h.nwchem_calls().size(), 1u) << fails;

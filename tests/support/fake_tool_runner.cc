@@ -31,6 +31,11 @@ runner::ToolRun FakeToolRunner::answer(FakeCall call, int ranks) {
   size_t& used = used_[*best];
   const FakeResponse& r = responses[std::min(used, responses.size() - 1)];
   ++used;
+  if (r.cannot_start) {
+    calls.push_back(call);
+    throw runner::ToolError("cannot start " + (call.argv.empty() ? call.log_name : call.argv[0]) +
+                            ": No such file or directory");
+  }
   fs::create_directories(context_.logs_dir);
   runner::ToolRun run;
   run.stdout_path = context_.logs_dir / (call.log_name + ".out");

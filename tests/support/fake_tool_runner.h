@@ -24,6 +24,7 @@ struct FakeResponse {
   int exit_code = 0;                          // 0, or e.g. 255 as mpirun reports NWChem failures
   std::map<std::string, std::string> files;   // written into the run's folder
   std::chrono::milliseconds takes{0};         // how long the run lasts (packed slots overlap)
+  bool cannot_start = false;                  // ToolError, as for a program not installed
 };
 
 struct FakeCall {
