@@ -21,35 +21,31 @@ bool write_initial_hessian(StageContext& ctx, const std::string& log_name, const
   queue::write_file_atomic(work / "start.xyz", chem::to_xyz(input.geometry, "start"));
   auto argv = chem::xtb_argv("start.xyz", ctx.solvent(), input.charge, input.multiplicity - 1,
                              chem::XtbTask::hessian);
-  ToolRun run;
-  try {
-    run = ctx.tools.run("xtb_hessian_" + log_name, argv, work, ctx.tools.openmp_environment());
-  } catch (const ToolError& e) {  // xtb could not start: a single-conformer job still can
-    ctx.log->warn("{}: no xTB Hessian for the optimiser ({}); it starts from NWChem's diagonal "
-                  "guess, which takes more steps",
-                  log_name, e.what());
-    return false;
-  }
   std::string why;
-  if (!run.ok()) {
-    auto parsed = chem::parse_xtb_output(read_text(run.stdout_path), read_text(run.stderr_path));
-    std::string said = !parsed.xtb_line.empty() ? parsed.xtb_line : program_said(run);
-    why = run.outcome.describe() + (said.empty() ? "" : " (xtb: " + said + ")");
-  } else if (!fs::exists(work / "hessian")) {
-    why = "xtb wrote no hessian file";
-  } else {
-    try {
+  std::filesystem::path log;
+  try {
+    auto run = ctx.tools.run("xtb_hessian_" + log_name, argv, work, ctx.tools.openmp_environment());
+    log = run.stdout_path;
+    if (!run.ok()) {
+      auto parsed = chem::parse_xtb_output(read_text(run.stdout_path), read_text(run.stderr_path));
+      std::string said = !parsed.xtb_line.empty() ? parsed.xtb_line : program_said(run);
+      why = run.outcome.describe() + (said.empty() ? "" : " (xtb: " + said + ")");
+    } else if (!fs::exists(work / "hessian")) {
+      why = "xtb wrote no hessian file";
+    } else {
       auto hessian =
           chem::parse_xtb_hessian(read_text(work / "hessian"), input.geometry.atoms.size());
       queue::write_file_atomic(target, chem::nwchem_hessian_text(hessian));
       return true;
-    } catch (const chem::ChemError& e) {
-      why = e.what();
     }
+  } catch (const ToolError& e) {  // xtb could not start: a single-conformer job still can
+    why = e.what();
+  } catch (const chem::ChemError& e) {
+    why = e.what();
   }
-  ctx.log->warn("{}: no xTB Hessian for the optimiser ({}; log: {}); it starts from NWChem's "
-                "diagonal guess, which takes more steps",
-                log_name, why, run.stdout_path.string());
+  ctx.log->warn("{}: no xTB Hessian for the optimiser ({}{}); it starts from NWChem's diagonal "
+                "guess, which takes more steps",
+                log_name, why, log.empty() ? "" : "; log: " + log.string());
   return false;
 }
 
