@@ -77,49 +77,7 @@ std::vector<unsigned int> graph_ranks(const RDKit::ROMol& mol) {
   return ranks;
 }
 
-// True for a terminal atom or a group whose other neighbours are all terminal
-// (CH3, NH3+, CF3): its coordinates can be swapped with an equivalent one.
-bool swappable(const RDKit::ROMol& mol, const RDKit::Atom* atom, const RDKit::Atom* centre) {
-  for (const auto* nb : mol.atomNeighbors(atom))
-    if (nb != centre && nb->getDegree() != 1) return false;
-  return true;
-}
-
-// Atoms of a swappable group: the atom, then its terminal neighbours by index.
-std::vector<unsigned> group_atoms(const RDKit::ROMol& mol, const RDKit::Atom* atom,
-                                  const RDKit::Atom* centre) {
-  std::vector<unsigned> out{atom->getIdx()};
-  std::vector<unsigned> rest;
-  for (const auto* nb : mol.atomNeighbors(atom))
-    if (nb != centre) rest.push_back(nb->getIdx());
-  std::sort(rest.begin(), rest.end());
-  out.insert(out.end(), rest.begin(), rest.end());
-  return out;
-}
-
-// Sign of the volume spanned by a, b, c seen from x.
-int handedness(const Geometry& g, unsigned x, unsigned a, unsigned b, unsigned c) {
-  auto d = [&](unsigned i, int k) {
-    const auto& p = g.atoms[i];
-    const auto& o = g.atoms[x];
-    return k == 0 ? p.x - o.x : (k == 1 ? p.y - o.y : p.z - o.z);
-  };
-  double ax = d(a, 0), ay = d(a, 1), az = d(a, 2), bx = d(b, 0), by = d(b, 1), bz = d(b, 2);
-  double v =
-      (ay * bz - az * by) * d(c, 0) + (az * bx - ax * bz) * d(c, 1) + (ax * by - ay * bx) * d(c, 2);
-  return v > 0 ? 1 : (v < 0 ? -1 : 0);
-}
-
-// A bond that does not rotate on the NMR time scale at room temperature, so
-// that the two substituents r1, r2 of its nitrogen n are distinct (the two
-// N-methyls of DMF and DMAc: 2.88 / 2.96 ppm): an amide or thioamide
-// X=C(-n) whose carbon bears C or H (not a urea or carbamate, which rotate
-// faster), or an N-nitroso X=N-n. `x` is the doubly bonded O or S, `c` its
-// partner.
-struct HinderedRotor {
-  unsigned x, c, n, r1, r2;
-};
-
+// The hindered rotors of `mol` (see chem::hindered_rotors in symmetry.h).
 std::vector<HinderedRotor> hindered_rotors(const RDKit::ROMol& mol) {
   std::vector<HinderedRotor> out;
   for (const auto* n : mol.atoms()) {
@@ -146,6 +104,7 @@ std::vector<HinderedRotor> hindered_rotors(const RDKit::ROMol& mol) {
       std::vector<unsigned> rs;
       for (const auto* r : mol.atomNeighbors(n))
         if (r != c) rs.push_back(r->getIdx());
+      std::sort(rs.begin(), rs.end());
       out.push_back({x->getIdx(), c->getIdx(), n->getIdx(), rs[0], rs[1]});
     }
   }
@@ -185,18 +144,26 @@ bool cis_across(const Geometry& g, unsigned x, unsigned c, unsigned n, unsigned 
 }
 
 // Splits the classes that hold atoms of both substituents of a hindered
-// rotor's nitrogen: each substituent keeps its own atoms apart from the
-// other's. Class ids are renumbered to the lowest atom index of each class.
-void split_hindered_rotors(const RDKit::ROMol& mol, std::vector<int>& classes) {
+// rotor's nitrogen: the substituent trans to the O or S (in `geometry`) moves
+// its atoms to a class of their own, one per original class, shared by every
+// rotor, so that two equal amide groups pair cis with cis and trans with
+// trans. Class ids are renumbered to the lowest atom index of each class.
+void split_hindered_rotors(const RDKit::ROMol& mol, const Geometry& geometry,
+                           std::vector<int>& classes) {
   int next = static_cast<int>(classes.size());  // fresh ids, renumbered below
+  std::map<int, int> trans_class;               // original class -> its trans twin
   for (const auto& r : hindered_rotors(mol)) {
-    auto b1 = branch(mol, r.r1, r.n), b2 = branch(mol, r.r2, r.n);
-    if (b1.count(r.c) || b2.count(r.c) || b1.count(r.r2)) continue;  // in a ring
-    std::set<int> in_b1;
-    for (unsigned a : b1) in_b1.insert(classes[a]);
-    std::map<int, int> fresh;
-    for (unsigned a : b2)
-      if (in_b1.count(classes[a])) classes[a] = fresh.emplace(classes[a], next++).first->second;
+    const bool first_cis = cis_across(geometry, r.x, r.c, r.n, r.r1);
+    const unsigned cis = first_cis ? r.r1 : r.r2, trans = first_cis ? r.r2 : r.r1;
+    auto bc = branch(mol, cis, r.n), bt = branch(mol, trans, r.n);
+    if (bc.count(r.c) || bt.count(r.c) || bc.count(trans)) continue;  // in a ring
+    std::set<int> in_cis;
+    for (unsigned a : bc) in_cis.insert(classes[a]);
+    std::map<int, int> moved;  // this rotor's trans atoms: original -> new class
+    for (unsigned a : bt)
+      if (in_cis.count(classes[a]))
+        moved[static_cast<int>(a)] = trans_class.emplace(classes[a], next++).first->second;
+    for (auto [a, cls] : moved) classes[static_cast<size_t>(a)] = cls;
   }
   std::map<int, int> lowest;
   for (size_t i = 0; i < classes.size(); ++i) lowest.emplace(classes[i], static_cast<int>(i));
@@ -205,51 +172,9 @@ void split_hindered_rotors(const RDKit::ROMol& mol, std::vector<int>& classes) {
 
 }  // namespace
 
-Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer) {
-  if (!molecule.rdkit) throw ChemError("align atoms: the molecule has no RDKit structure");
-  check_geometry_matches(molecule, conformer);
-  const RDKit::ROMol& mol = *molecule.rdkit;
-  auto ranks = graph_ranks(mol);
-  Geometry out = conformer;
-  for (const auto* x : mol.atoms()) {
-    if (x->getDegree() != 4) continue;
-    std::map<unsigned, std::vector<const RDKit::Atom*>> by_rank;
-    for (const auto* nb : mol.atomNeighbors(x)) by_rank[ranks[nb->getIdx()]].push_back(nb);
-    // Exactly one pair, the other two neighbours distinct: a CH2-like centre.
-    if (by_rank.size() != 3) continue;
-    const RDKit::Atom *a = nullptr, *b = nullptr, *c = nullptr;
-    for (const auto& [rank, atoms] : by_rank) {
-      if (atoms.size() == 2) {
-        a = atoms[0];
-        b = atoms[1];
-      } else if (!c || atoms[0]->getIdx() < c->getIdx()) {
-        c = atoms[0];
-      }
-    }
-    if (!a || !swappable(mol, a, x) || !swappable(mol, b, x)) continue;
-    unsigned xi = x->getIdx();
-    if (handedness(molecule.geometry, xi, a->getIdx(), b->getIdx(), c->getIdx()) ==
-        handedness(out, xi, a->getIdx(), b->getIdx(), c->getIdx()))
-      continue;
-    auto ga = group_atoms(mol, a, x), gb = group_atoms(mol, b, x);
-    for (size_t k = 0; k < ga.size() && k < gb.size(); ++k)
-      std::swap(out.atoms[ga[k]], out.atoms[gb[k]]);
-  }
-  // The two equal substituents on an amide-like nitrogen (the N-methyls of
-  // DMF): the one cis to the O in the molecule's geometry is that one in
-  // every conformer.
-  for (const auto& r : hindered_rotors(mol)) {
-    const auto* a = mol.getAtomWithIdx(r.r1);
-    const auto* b = mol.getAtomWithIdx(r.r2);
-    const auto* n = mol.getAtomWithIdx(r.n);
-    if (ranks[r.r1] != ranks[r.r2] || !swappable(mol, a, n) || !swappable(mol, b, n)) continue;
-    if (cis_across(molecule.geometry, r.x, r.c, r.n, r.r1) == cis_across(out, r.x, r.c, r.n, r.r1))
-      continue;
-    auto ga = group_atoms(mol, a, n), gb = group_atoms(mol, b, n);
-    for (size_t k = 0; k < ga.size() && k < gb.size(); ++k)
-      std::swap(out.atoms[ga[k]], out.atoms[gb[k]]);
-  }
-  return out;
+std::vector<HinderedRotor> hindered_rotors(const Molecule& molecule) {
+  if (!molecule.rdkit) throw ChemError("hindered rotors: the molecule has no RDKit structure");
+  return hindered_rotors(*molecule.rdkit);
 }
 
 std::vector<int> symmetry_classes(const Molecule& molecule) {
@@ -297,7 +222,7 @@ std::vector<int> nmr_equivalence_classes(const Molecule& molecule) {
     for (auto& c : classes)
       if (ids.count(c)) c = low;
   }
-  split_hindered_rotors(mol, classes);
+  split_hindered_rotors(mol, molecule.geometry, classes);
   return classes;
 }
 

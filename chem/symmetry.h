@@ -25,15 +25,19 @@ std::vector<int> symmetry_classes(const Molecule& molecule);
 // not on its conformation.
 std::vector<int> nmr_equivalence_classes(const Molecule& molecule);
 
-// `conformer` (atoms in the molecule's order) with interchangeable atoms
-// relabelled to match `molecule.geometry`: where a tetrahedral atom carries two
-// graph-equivalent terminal atoms or CH3-like groups (the two H of a CH2, the
-// two methyls of an isopropyl), the conformer's pair is swapped when it sits
-// the other way round. The structure is unchanged; only labels move, so that
-// diastereotopic atoms (nmr_equivalence_classes) mean the same atom in every
-// conformer. Likewise the two equal CH3-like groups on an amide nitrogen: the
-// one cis to the carbonyl O in the molecule's geometry stays so labelled. ETKDG places such pairs at random; CREST/xTB do not swap them.
-Geometry align_equivalent_atoms(const Molecule& molecule, const Geometry& conformer);
+// A conformer's atoms are matched to these classes by chem::ReferenceLabelling
+// (reference_labelling.h), which numbers every conformer like `molecule.geometry`.
+
+// A bond that does not rotate on the NMR time scale at room temperature, so
+// that the two substituents r1, r2 of its nitrogen n are distinct (the two
+// N-methyls of DMF and DMAc: 2.88 / 2.96 ppm): an amide or thioamide
+// X=C(-n) whose carbon bears C or H (not a urea or carbamate, which rotate
+// faster), or an N-nitroso X=N-n, outside rings. `x` is the doubly bonded O or
+// S, `c` its partner; r1 < r2.
+struct HinderedRotor {
+  unsigned x, c, n, r1, r2;
+};
+std::vector<HinderedRotor> hindered_rotors(const Molecule& molecule);
 
 // The atoms of each class, in order of each class's lowest atom index; each
 // group's atom indices are ascending and 0-based.

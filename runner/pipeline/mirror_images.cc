@@ -5,6 +5,7 @@
 
 #include "chem/clustering.h"
 #include "chem/ensemble.h"
+#include "chem/reference_labelling.h"
 #include "runner/pipeline/conformer_checks.h"
 
 namespace qmnmr::runner {
@@ -28,6 +29,23 @@ void inherit_failure(StageContext& ctx, Conformer& mirror, const Conformer& part
   f.message = "the mirror image of conformer " + std::to_string(partner.id) +
               ", whose calculation it shares, was dropped: " + f.message;
   drop_conformer(ctx, mirror, f);
+}
+
+// The mirror image of `g`, renumbered onto the molecule's labelling (the
+// reflection swaps every local parity; an automorphism of an achiral molecule
+// swaps them back). When none does, the mirror image keeps the partner's
+// numbering, whose relations (cis, trans) a reflection preserves.
+chem::Relabelled labelled_mirror(StageContext& ctx, const chem::Geometry& g) {
+  auto mirrored = chem::mirror_image(g);
+  auto r = chem::ReferenceLabelling(ctx.molecule).align(mirrored);
+  if (r.same_configuration()) return r;
+  ctx.log->warn("a mirror image could not be renumbered onto the molecule's labelling ({} "
+                "parities differ): it keeps its partner's numbering",
+                r.configuration_mismatches);
+  chem::Relabelled same;
+  same.geometry = mirrored;
+  for (size_t i = 0; i < mirrored.atoms.size(); ++i) same.source.push_back(static_cast<int>(i));
+  return same;
 }
 
 }  // namespace
@@ -76,8 +94,8 @@ void complete_mirrors(StageContext& ctx, ConformerState waiting, ConformerState 
 
 void complete_mirror_optimisations(StageContext& ctx) {
   complete_mirrors(ctx, ConformerState::selected, ConformerState::dft_optimized, "dft_opt",
-                   [](Conformer& c, const Conformer& partner) {
-                     c.geometry = chem::mirror_image(partner.geometry);
+                   [&](Conformer& c, const Conformer& partner) {
+                     c.geometry = labelled_mirror(ctx, partner.geometry).geometry;
                      c.dft_hartree = partner.dft_hartree;
                      c.dft_opt_steps = 0;
                    });
@@ -85,7 +103,14 @@ void complete_mirror_optimisations(StageContext& ctx) {
 
 void complete_mirror_shieldings(StageContext& ctx) {
   complete_mirrors(ctx, ConformerState::dft_selected, ConformerState::shielded, "shielding",
-                   [](Conformer& c, const Conformer& partner) { c.shieldings = partner.shieldings; });
+                   [&](Conformer& c, const Conformer& partner) {
+                     // Atom i of the twin is the partner's atom source[i], reflected.
+                     const auto source = labelled_mirror(ctx, partner.geometry).source;
+                     c.shieldings = partner.shieldings;
+                     if (partner.shieldings.size() == source.size())
+                       for (size_t i = 0; i < source.size(); ++i)
+                         c.shieldings[i] = partner.shieldings[static_cast<size_t>(source[i])];
+                   });
 }
 
 }  // namespace qmnmr::runner

@@ -7,9 +7,10 @@
 #include "chem/crest.h"
 #include "chem/ensemble.h"
 #include "chem/error.h"
-#include "chem/symmetry.h"
+#include "chem/reference_labelling.h"
 #include "container/supervisor.h"
 #include "queue/atomic_file.h"
+#include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/program_text.h"
 #include "runner/pipeline/stage_context.h"
 
@@ -92,14 +93,47 @@ void stage_conformers(StageContext& ctx) {
       break;
     }
   }
-  // The embedder places the two H of a CH2 (or the two methyls of an isopropyl)
-  // either way round; label them as in the molecule's own geometry, so that an
-  // atom index means the same diastereotopic position in every conformer and
-  // the per-atom Boltzmann average never mixes two of them.
-  for (auto& c : e.conformers) c.geometry = chem::align_equivalent_atoms(ctx.molecule, c.geometry);
+  // One labelling for every conformer: ETKDG and CREST place the two H of a
+  // CH2, the two methyls of an isopropyl, or a whole half of a molecule either
+  // way round (a conformer may be the mirror image of the reference's
+  // labelling). Each is renumbered by the automorphism that gives it the
+  // molecule's own local parities, so that an atom index means the same
+  // diastereotopic position in every conformer and the per-atom Boltzmann
+  // average never mixes two of them. One that no relabelling matches is
+  // another stereoisomer and is dropped.
+  const chem::ReferenceLabelling labelling(ctx.molecule);
+  int relabelled = 0;
+  for (auto& c : e.conformers) {
+    auto r = labelling.align(c.geometry);
+    if (!r.same_configuration()) {
+      drop_conformer(ctx, c,
+                     ConformerFailure{"conformers", "configuration_differs",
+                                      r.search_capped
+                                          ? "no relabelling onto the molecule's own was found "
+                                            "within the search limit, so its diastereotopic atoms "
+                                            "could not be matched: it was dropped"
+                                          : "its configuration differs from the molecule's at " +
+                                                std::to_string(r.configuration_mismatches) +
+                                                " centre(s) or double bond(s) whatever the "
+                                                "numbering: it is another stereoisomer, so it was "
+                                                "dropped",
+                                      "", "", true});
+      continue;
+    }
+    for (size_t i = 0; i < r.source.size(); ++i)
+      if (r.source[i] != static_cast<int>(i)) {
+        ++relabelled;
+        break;
+      }
+    c.geometry = std::move(r.geometry);
+  }
+  if (e.with_state(ConformerState::generated).empty())
+    throw chem::ChemError("none of the " + std::to_string(e.conformers.size()) +
+                          " conformers has the molecule's configuration; see the job's log");
   for (const auto& c : e.conformers)
     queue::write_file_atomic(dir / (conformer_dir_name(c.id) + ".xyz"), chem::to_xyz(c.geometry));
-  ctx.log->info("conformers: {} from {}", e.conformers.size(), e.conformer_source);
+  ctx.log->info("conformers: {} from {} ({} renumbered onto the molecule's labelling)",
+                e.conformers.size(), e.conformer_source, relabelled);
 }
 
 }  // namespace qmnmr::runner

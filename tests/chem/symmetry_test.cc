@@ -11,6 +11,7 @@
 #include <set>
 
 #include "chem/conformers.h"
+#include "chem/reference_labelling.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -196,7 +197,7 @@ TEST(NmrEquivalence, DoesNotDependOnTheConformer) {
       for (const auto& g : symmetry_groups(reference)) sizes_ref.insert(g.size());
       for (const auto& g : symmetry_groups(as_is)) sizes.insert(g.size());
       EXPECT_EQ(sizes, sizes_ref) << smiles;
-      other.geometry = align_equivalent_atoms(m, c.geometry);
+      other.geometry = ReferenceLabelling(m).align(c.geometry).geometry;
       EXPECT_EQ(nmr_equivalence_classes(other), reference) << smiles;
       // Relabelling moves no atom to a new place: same set of positions.
       EXPECT_EQ(other.geometry.atoms.size(), c.geometry.atoms.size());
@@ -253,12 +254,13 @@ TEST(NmrEquivalence, AmideMethylsKeepTheirSideInEveryConformer) {
   auto h0 = hydrogens_on(m, 0), h2 = hydrogens_on(m, 2);
   std::swap(swapped.atoms[0], swapped.atoms[2]);
   for (size_t k = 0; k < 3; ++k) std::swap(swapped.atoms[h0[k]], swapped.atoms[h2[k]]);
-  auto aligned = align_equivalent_atoms(m, swapped);
+  const ReferenceLabelling labelling(m);
+  auto aligned = labelling.align(swapped).geometry;
   for (int a : {0, 2}) {
     EXPECT_NEAR(aligned.atoms[a].x, m.geometry.atoms[a].x, 1e-9);
     EXPECT_NEAR(aligned.atoms[a].y, m.geometry.atoms[a].y, 1e-9);
   }
-  auto same = align_equivalent_atoms(m, m.geometry);
+  auto same = labelling.align(m.geometry).geometry;
   EXPECT_NEAR(same.atoms[0].z, m.geometry.atoms[0].z, 1e-12);
 }
 
