@@ -224,24 +224,36 @@ double best_rmsd(const Molecule& molecule, const Geometry& a, const Geometry& b)
   return RmsdCalculator(molecule)(a, b);
 }
 
-std::vector<size_t> deduplicate(const Molecule& molecule, const std::vector<Geometry>& geometries,
-                                const std::vector<double>& energies_kcal, double rmsd_threshold,
-                                double energy_threshold_kcal) {
+std::vector<size_t> duplicate_of(const Molecule& molecule, const std::vector<Geometry>& geometries,
+                                 const std::vector<double>& energies_kcal, double rmsd_threshold,
+                                 double energy_threshold_kcal) {
   check_inputs(molecule, geometries, energies_kcal);
-  if (geometries.empty()) return {};
+  std::vector<size_t> onto(geometries.size());
+  if (geometries.empty()) return onto;
   RmsdCalculator rmsd(molecule);
   std::vector<size_t> kept;
   for (size_t i : by_energy(energies_kcal)) {
-    bool duplicate = false;
+    onto[i] = i;
     for (size_t k : kept) {
       if (std::abs(energies_kcal[i] - energies_kcal[k]) >= energy_threshold_kcal) continue;
       if (rmsd(geometries[k], geometries[i]) < rmsd_threshold) {
-        duplicate = true;
+        onto[i] = k;
         break;
       }
     }
-    if (!duplicate) kept.push_back(i);
+    if (onto[i] == i) kept.push_back(i);
   }
+  return onto;
+}
+
+std::vector<size_t> deduplicate(const Molecule& molecule, const std::vector<Geometry>& geometries,
+                                const std::vector<double>& energies_kcal, double rmsd_threshold,
+                                double energy_threshold_kcal) {
+  auto onto = duplicate_of(molecule, geometries, energies_kcal, rmsd_threshold,
+                           energy_threshold_kcal);
+  std::vector<size_t> kept;
+  for (size_t i : by_energy(energies_kcal))
+    if (onto[i] == i) kept.push_back(i);
   return kept;
 }
 

@@ -40,6 +40,14 @@ class RmsdCalculator {
 // One-off convenience over RmsdCalculator.
 double best_rmsd(const Molecule& molecule, const Geometry& a, const Geometry& b);
 
+// For each geometry, the index of the geometry it duplicates (itself when it
+// is kept): by ascending energy, a geometry duplicates the first kept one whose
+// RMSD is below `rmsd_threshold` AND whose energy is within
+// `energy_threshold_kcal`.
+std::vector<size_t> duplicate_of(const Molecule& molecule, const std::vector<Geometry>& geometries,
+                                 const std::vector<double>& energies_kcal, double rmsd_threshold,
+                                 double energy_threshold_kcal);
+
 // Indices kept after removing duplicates: two geometries are duplicates when
 // their RMSD is below `rmsd_threshold` AND their energies differ by less than
 // `energy_threshold_kcal`. Of each duplicate group the lowest energy is kept.

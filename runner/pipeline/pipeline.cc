@@ -24,8 +24,12 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double kDuplicateRmsd = 0.125;       // Angstrom: collapsed onto one minimum
-constexpr double kDuplicateEnergyKcal = 0.15;  // with energies this close
+constexpr double kDuplicateRmsd = 0.125;  // Angstrom: collapsed onto one minimum
+// With energies this close: 1.5x the largest disagreement measured between two
+// copies of one minimum (a mirror pair of butan-1-ol conformers at the draft
+// level, 0.39 kcal/mol, from NWChem's orientation-dependent grid and COSMO
+// surface; README, "Packing and mirror images").
+constexpr double kDuplicateEnergyKcal = 0.6;
 
 constexpr Stage kStages[] = {
     {"prepare", "Preparing the molecule", stage_prepare},
@@ -160,18 +164,17 @@ chem::Molecule load_request_molecule(const JobRequest& request) {
       .molecule;
 }
 
-std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
-                                         const std::vector<chem::Geometry>& geometries,
-                                         const std::vector<double>& energies_hartree) {
+std::map<size_t, size_t> collapsed_conformers(const chem::Molecule& molecule,
+                                              const std::vector<chem::Geometry>& geometries,
+                                              const std::vector<double>& energies_hartree) {
   if (geometries.size() != energies_hartree.size())
     throw std::invalid_argument("collapsed_conformers: one energy per geometry");
   std::vector<double> kcal;
   for (double e : energies_hartree) kcal.push_back(e * chem::kHartreeToKcal);
-  auto kept = chem::deduplicate(molecule, geometries, kcal, kDuplicateRmsd, kDuplicateEnergyKcal);
-  std::set<size_t> keep(kept.begin(), kept.end());
-  std::vector<size_t> removed;
+  auto onto = chem::duplicate_of(molecule, geometries, kcal, kDuplicateRmsd, kDuplicateEnergyKcal);
+  std::map<size_t, size_t> removed;
   for (size_t i = 0; i < geometries.size(); ++i)
-    if (!keep.contains(i)) removed.push_back(i);
+    if (onto[i] != i) removed[i] = onto[i];
   return removed;
 }
 

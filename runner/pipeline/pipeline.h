@@ -7,6 +7,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,13 +41,15 @@ std::string last_finished_stage(const JobPaths& paths);
 // resolved (or refused). Throws chem::ChemError naming the fix. No program runs.
 chem::Molecule load_request_molecule(const JobRequest& request);
 
-// After the DFT optimisation: the positions in `geometries` of conformers
-// that collapsed onto the same minimum as a lower-energy one (symmetry-aware
-// RMSD below 0.125 Angstrom AND energies within 0.15 kcal/mol), ascending.
+// After the DFT optimisation: conformers that collapsed onto the same minimum
+// as a lower-energy one (symmetry-aware RMSD below 0.125 Angstrom, and as a
+// second test energies within 0.6 kcal/mol: NWChem's grid and COSMO surface
+// gave two copies of one minimum 0.39 kcal/mol apart), as position in
+// `geometries` -> position of the conformer it collapsed onto, ascending.
 // They leave the ensemble before the energy window and the Boltzmann weights.
-std::vector<size_t> collapsed_conformers(const chem::Molecule& molecule,
-                                         const std::vector<chem::Geometry>& geometries,
-                                         const std::vector<double>& energies_hartree);
+std::map<size_t, size_t> collapsed_conformers(const chem::Molecule& molecule,
+                                              const std::vector<chem::Geometry>& geometries,
+                                              const std::vector<double>& energies_hartree);
 
 // Runs (or resumes) one job. Errors of the job become status.json `failed`
 // with error_message and PipelineResult::failed; a stop request becomes

@@ -84,10 +84,29 @@ void stage_dft_opt(StageContext& ctx) {
     geoms.push_back(c->geometry);
     energies.push_back(*c->dft_hartree);
   }
-  for (size_t i : collapsed_conformers(ctx.molecule, geoms, energies)) {
+  const auto collapsed = collapsed_conformers(ctx.molecule, geoms, energies);
+  for (auto [i, onto] : collapsed) {
     opt[i]->state = ConformerState::dft_duplicate;
-    ctx.log->info("conformer {} collapsed onto the minimum of another one: removed", opt[i]->id);
+    ctx.log->info("conformer {} collapsed onto the minimum of conformer {}: removed", opt[i]->id,
+                  opt[onto]->id);
   }
+  // A mirror twin whose partner collapsed onto another minimum is the mirror
+  // image of that one: it takes that one's results from now on and keeps its
+  // own weight (unless that one is itself a twin, whose mirror image is its
+  // partner: then the twin is a copy of that).
+  for (auto [i, onto] : collapsed)
+    for (auto* twin : opt)
+      if (twin->state == ConformerState::dft_optimized && twin->mirror_of == opt[i]->id) {
+        if (opt[onto]->mirror_of) {
+          twin->state = ConformerState::dft_duplicate;
+          ctx.log->info("conformer {}, the mirror image of conformer {}, is a copy of conformer {}: "
+                        "removed", twin->id, opt[i]->id, *opt[onto]->mirror_of);
+        } else {
+          twin->mirror_of = opt[onto]->id;
+          ctx.log->info("conformer {} is now the mirror image of conformer {}, onto which its "
+                        "partner {} collapsed", twin->id, opt[onto]->id, opt[i]->id);
+        }
+      }
 }
 
 }  // namespace qmnmr::runner

@@ -38,9 +38,9 @@ ToolContext fake_context(const fs::path& logs, int ranks, std::optional<int> slo
   return c;
 }
 
-JobRequest water_request() {
+JobRequest water_request(const std::string& smiles = "O") {
   JobRequest r;
-  r.molecule.text = "O";
+  r.molecule.text = smiles;
   r.preset = "test";
   r.solvent = "chcl3";
   r.conformers = "single";
@@ -50,14 +50,14 @@ JobRequest water_request() {
 // A job folder, its status, a fake runner and a stage context for water.
 struct Harness {
   // One run after another unless told: most tests follow the retry decisions in order.
-  explicit Harness(int ranks = 2, std::optional<int> slots = 1)
-      : request(water_request()),
+  explicit Harness(int ranks = 2, std::optional<int> slots = 1, const std::string& smiles = "O")
+      : request(water_request(smiles)),
         spec(resolve_job(request)),
         paths(tmp.path() / "job"),
         status(paths.status(), json::object()),
         tools(fake_context(paths.logs(), ranks, slots)),
         ctx{spec, paths, status, tools, tmp.path() / "reference",
-            testing::molecule_from_smiles("O"), {}, spdlog::default_logger(), {}, {}, {}} {
+            testing::molecule_from_smiles(smiles), {}, spdlog::default_logger(), {}, {}, {}} {
     paths.create();
     // xTB's Hessian for each optimisation's first step (real xtb output).
     tools.script("xtb_hessian_", {xtb_hessian()});
@@ -260,6 +260,24 @@ TEST(PipelineRecovery, ScfFailureIsRetriedWithDampingAndALevelShift) {
   EXPECT_NE(h.nwchem_calls()[1].input_text.find("convergence damp"), std::string::npos);
   EXPECT_NE(h.nwchem_calls()[1].input_text.find("lshift"), std::string::npos);
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::dft_optimized);
+}
+
+TEST(PipelineRecovery, CphfFailureIsRetriedWithDirectIntegrals) {
+  // SCIENCE.md: a CPHF that does not converge under COSMO converges with
+  // `direct`; the first run caches the integrals (faster), the retry does not.
+  Harness h;
+  h.add_conformer(1, ConformerState::dft_selected);
+  h.status.doc().erase("tool_versions");  // no TMS reference beside
+  h.tools.script("nwchem_shielding_", {captured("nwchem/cphf_not_converged_water.out", 255),
+                                       captured("nwchem/water_shielding_chcl3.out")});
+  stage_shielding(h.ctx);
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
+  auto has_direct = [](const std::string& deck) {
+    return deck.find("\n  direct\n") != std::string::npos;
+  };
+  EXPECT_FALSE(has_direct(h.nwchem_calls()[0].input_text)) << h.nwchem_calls()[0].input_text;
+  EXPECT_TRUE(has_direct(h.nwchem_calls()[1].input_text)) << h.nwchem_calls()[1].input_text;
+  EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::shielded);
 }
 
 TEST(PipelineRecovery, MemoryFailureIsRetriedWithFewerRanksAndMoreMemoryEach) {
@@ -509,6 +527,40 @@ TEST(PipelineMirrorImages, AMirrorOfADroppedConformerIsDroppedWithItsReason) {
   EXPECT_NE(two.failure->message.find("mirror image of conformer 1"), std::string::npos)
       << two.failure->message;
   EXPECT_EQ(two.failure->kind, "scf_not_converged");
+}
+
+TEST(PipelineMirrorImages, ATwinWhosePartnerCollapsesFollowsWhatItCollapsedOntoAndKeepsItsWeight) {
+  // Butane: conformers 1 and 2 optimise onto the same gauche minimum (one
+  // captured test-preset run answers both), conformer 3 is the mirror image
+  // of 2. Conformer 2 is a duplicate of 1; 3 is then the mirror image of 1 -
+  // a minimum of its own, with its weight - not a conformer whose
+  // calculation failed.
+  Harness h(2, std::nullopt, "CCCC");
+  h.add_conformer(1, ConformerState::selected);
+  h.add_conformer(2, ConformerState::selected);
+  h.add_conformer(3, ConformerState::selected).mirror_of = 2;
+  h.tools.script("nwchem_opt_", {captured("nwchem/butane_gauche_opt_test.out")});
+  stage_dft_opt(h.ctx);
+  const auto& cs = h.ctx.ensemble.conformers;
+  EXPECT_EQ(cs[0].state, ConformerState::dft_optimized);
+  EXPECT_EQ(cs[1].state, ConformerState::dft_duplicate);
+  ASSERT_EQ(cs[2].state, ConformerState::dft_optimized);
+  EXPECT_EQ(cs[2].mirror_of, 1);
+  stage_dft_filter(h.ctx);
+  h.status.doc().erase("tool_versions");  // no TMS reference beside
+  h.tools.script("nwchem_shielding_", {captured("nwchem/butane_gauche_shielding_test.out")});
+  stage_shielding(h.ctx);
+  ASSERT_EQ(cs[2].state, ConformerState::shielded) << (cs[2].failure ? cs[2].failure->message : "");
+  EXPECT_TRUE(estimate_dropped_weight(h.ctx.ensemble).ids.empty());
+  // Its shieldings are conformer 1's, atom for atom of its relabelled mirror image.
+  ASSERT_EQ(cs[2].shieldings.size(), 14u);
+  auto a = cs[0].shieldings, b = cs[2].shieldings;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+  int shielding_runs = 0;
+  for (const auto& c : h.nwchem_calls()) shielding_runs += c.log_name.starts_with("nwchem_shielding_");
+  EXPECT_EQ(shielding_runs, 1);
 }
 
 }  // namespace
