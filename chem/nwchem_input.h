@@ -43,6 +43,10 @@ struct NwchemInput {
   // A retry after the SCF did not converge: more iterations, damping and a
   // level shift (slower, but it converges where plain DIIS oscillates).
   bool scf_rescue = false;
+  // `direct`: the two-electron integrals recomputed each time instead of
+  // cached; the remedy for a CPHF that does not converge under COSMO
+  // (SCIENCE.md), used for that retry only (cached is faster).
+  bool direct = false;
   // Redundant internal coordinates (`autoz`) for the optimiser instead of
   // Cartesians (`noautoz`); NWChem falls back to Cartesians where it cannot
   // build them.

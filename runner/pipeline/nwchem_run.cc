@@ -240,12 +240,15 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
         !scf_rescued) {
       scf_rescued = true;
       input.scf_rescue = true;
+      // A CPHF under COSMO that does not converge converges with `direct`.
+      if (failure == NwchemFailure::cphf_not_converged) input.direct = true;
       input.start_orbitals.clear();  // from NWChem's own guess this time
       if (input.task == chem::NwchemTask::optimize && out.final_geometry) {
         input.geometry = *out.final_geometry;
         input.initial_hessian = false;  // it belongs to the first geometry
       }
-      ctx.log->info("{}: retrying with damping, a level shift and more SCF iterations", what);
+      ctx.log->info("{}: retrying with damping, a level shift and more SCF iterations{}", what,
+                    input.direct ? ", integrals direct" : "");
       continue;
     }
     if ((failure == NwchemFailure::out_of_memory || failure == NwchemFailure::mpi_error ||
