@@ -130,8 +130,9 @@ void stage_conformers(StageContext& ctx) {
   if (e.with_state(ConformerState::generated).empty())
     throw chem::ChemError("none of the " + std::to_string(e.conformers.size()) +
                           " conformers has the molecule's configuration; see the job's log");
-  for (const auto& c : e.conformers)
-    queue::write_file_atomic(dir / (conformer_dir_name(c.id) + ".xyz"), chem::to_xyz(c.geometry));
+  for (const auto& c : e.conformers)  // the ones kept, in the molecule's numbering
+    if (c.state == ConformerState::generated)
+      queue::write_file_atomic(dir / (conformer_dir_name(c.id) + ".xyz"), chem::to_xyz(c.geometry));
   ctx.log->info("conformers: {} from {} ({} renumbered onto the molecule's labelling)",
                 e.conformers.size(), e.conformer_source, relabelled);
 }
