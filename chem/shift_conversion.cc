@@ -70,7 +70,8 @@ std::optional<Nucleus> nucleus_for_element(std::string_view symbol) {
 std::span<const RegressionFactors> all_regression_factors() { return kFactors; }
 
 ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus,
-                             const Calibration* calibration) {
+                             const Calibration* calibration, Shells shells) {
+  if (shells == Shells::open) return ShiftMethod::tms_reference;
   if (calibration && calibration->line_for(nucleus)) return ShiftMethod::calibration;
   return find_factors(preset, solvent, nucleus) ? ShiftMethod::regression
                                                 : ShiftMethod::tms_reference;
@@ -102,6 +103,7 @@ nlohmann::json ShiftConversion::to_json() const {
     j["formula"] = "shift = sigma_tms - shielding";
     j["sigma_tms"] = sigma_tms ? nlohmann::json(*sigma_tms) : nlohmann::json();
     j["mae"] = nullptr;  // no benchmark at this level
+    if (open_shell) j["open_shell"] = true;
   }
   j["source"] = source;
   return j;
@@ -109,11 +111,23 @@ nlohmann::json ShiftConversion::to_json() const {
 
 ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solvent,
                                      Nucleus nucleus, std::optional<double> sigma_tms,
-                                     const Calibration* calibration) {
+                                     const Calibration* calibration, Shells shells) {
   ShiftConversion c;
   c.nucleus = nucleus;
   c.level = preset.level_label();
   c.solvent = std::string(solvent.regression_key);
+  if (shells == Shells::open) {
+    if (!sigma_tms)
+      throw ChemError("an open shell's shifts are taken against tms; compute the tms shielding "
+                      "at the same level and solvent and pass it");
+    c.method = ShiftMethod::tms_reference;
+    c.sigma_tms = sigma_tms;
+    c.open_shell = true;
+    c.source = "tms computed at " + c.level + " with solvent " + c.solvent +
+               "; an open shell: the shieldings lack the paramagnetic terms, so no regression "
+               "applies and no uncertainty is given";
+    return c;
+  }
   auto line = [&](ShiftMethod method, double slope, double intercept, double mae, double rmsd,
                   int n, std::string source) {
     c.method = method;

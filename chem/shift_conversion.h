@@ -42,8 +42,12 @@ enum class ShiftMethod { regression, tms_reference, calibration };
 // Which method applies: a lab calibration (already checked to apply) when it
 // has the nucleus, else regression when the preset's level is the fitted one
 // and the table has the solvent and nucleus, else tms_reference.
+// An open shell (`shells` open) always takes tms_reference: no regression or
+// calibration was fitted on one.
+enum class Shells { closed, open };
 ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucleus nucleus,
-                             const Calibration* calibration = nullptr);
+                             const Calibration* calibration = nullptr,
+                             Shells shells = Shells::closed);
 
 // How shieldings of one nucleus become shifts for one job.
 struct ShiftConversion {
@@ -56,6 +60,7 @@ struct ShiftConversion {
   std::optional<double> mae, rmsd;       // fit quality (calibration: cross-validated), ppm
   std::optional<int> n;
   std::string source;
+  bool open_shell = false;  // no uncertainty: the shieldings lack the paramagnetic terms
 
   double shift(double sigma) const;
   // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...}.
@@ -68,6 +73,7 @@ struct ShiftConversion {
 ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solvent,
                                      Nucleus nucleus,
                                      std::optional<double> sigma_tms = std::nullopt,
-                                     const Calibration* calibration = nullptr);
+                                     const Calibration* calibration = nullptr,
+                                     Shells shells = Shells::closed);
 
 }  // namespace qmnmr::chem

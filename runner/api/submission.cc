@@ -36,6 +36,7 @@ struct Fields {
       stereoisomers;
   std::optional<int> max_conformers, charge, multiplicity, priority;
   json calibration;  // null: none
+  bool open_shell = false;
 };
 
 std::string conformers_from(const Fields& f) {
@@ -89,6 +90,7 @@ Submission build(const Fields& f, chem::MoleculeInput molecule, const std::strin
   if (r.stereoisomers != "one" && r.stereoisomers != "all")
     throw bad_field("stereoisomers", "stereoisomers must be one or all");
   r.calibration = f.calibration;
+  r.open_shell = f.open_shell;
   s.priority = f.priority.value_or(0);
   try {
     runner::check_request_settings(r);
@@ -141,12 +143,12 @@ Submission submission_from_json(const json& body, const SubmissionDefaults& defa
   static const std::set<std::string> known = {
       "smiles",   "name",         "preset",        "solvent",      "conformer_mode",
       "conformer_method", "max_conformers", "notification_email", "charge", "multiplicity",
-      "priority", "stereoisomers", "calibration"};
+      "priority", "stereoisomers", "calibration", "open_shell"};
   for (const auto& [key, value] : body.items())
     if (!known.count(key))
       throw bad_field(key, "unknown field '" + key + "'; the fields are smiles, name, preset, "
                            "solvent, conformer_mode, conformer_method, max_conformers, charge, "
-                           "multiplicity, priority, stereoisomers, calibration");
+                           "multiplicity, priority, stereoisomers, calibration, open_shell");
   Fields f;
   f.smiles = json_string(body, "smiles");
   if (!f.smiles || f.smiles->empty())
@@ -162,6 +164,11 @@ Submission submission_from_json(const json& body, const SubmissionDefaults& defa
   f.charge = json_int(body, "charge");
   f.multiplicity = json_int(body, "multiplicity");
   f.priority = json_int(body, "priority");
+  if (body.contains("open_shell") && !body["open_shell"].is_null()) {
+    if (!body["open_shell"].is_boolean())
+      throw bad_field("open_shell", "open_shell must be true or false");
+    f.open_shell = body["open_shell"].get<bool>();
+  }
   if (body.contains("calibration") && !body["calibration"].is_null()) {
     if (!body["calibration"].is_object())
       throw bad_field("calibration", "calibration must be the JSON object `qmnmr bench accuracy "
@@ -187,6 +194,12 @@ Submission submission_from_form(const std::map<std::string, std::string>& fields
   f.charge = form_int(fields, "charge");
   f.multiplicity = form_int(fields, "multiplicity");
   f.priority = form_int(fields, "priority");
+  if (auto o = form_string(fields, "open_shell")) {  // a checkbox: "on", or true/false
+    const std::string v = trimmed_lower(*o);
+    if (v != "on" && v != "true" && v != "1" && v != "false" && v != "0")
+      throw bad_field("open_shell", "open_shell must be true or false");
+    f.open_shell = v == "on" || v == "true" || v == "1";
+  }
   if (auto c = form_string(fields, "calibration")) {
     try {
       f.calibration = json::parse(*c);

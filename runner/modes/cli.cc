@@ -82,6 +82,7 @@ struct MoleculeOptions {
   std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers,
       stereoisomers, geometry, calibration_file;
   std::optional<int> charge, multiplicity, max_conformers;
+  bool open_shell = false;
 };
 
 void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
@@ -106,6 +107,9 @@ void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
                  "(needs --conformers single)");
   app.add_option("--calibration", m.calibration_file,
                  "a calibration file from qmnmr bench accuracy --write-calibration");
+  app.add_flag("--open-shell", m.open_shell,
+               "compute a radical or triplet (multiplicity > 1) anyway: shifts against TMS, "
+               "with no regression and no uncertainty");
 }
 
 std::string read_input_file(const std::string& path, const char* what) {
@@ -138,6 +142,7 @@ JobRequest make_request(const MoleculeOptions& m, const Config& config) {
   r.stereoisomers = m.stereoisomers.value_or("one");
   r.geometry = m.geometry.value_or("optimise");
   r.calibration = calibration_for(m.calibration_file, config);
+  r.open_shell = m.open_shell;
   check_request_settings(r);
   return r;
 }

@@ -27,6 +27,7 @@ nlohmann::json JobRequest::to_json() const {
   if (stereoisomers != "one") j["stereoisomers"] = stereoisomers;  // older inputs stay equal
   if (geometry != "optimise") j["geometry"] = geometry;
   if (!calibration.is_null()) j["calibration"] = calibration;
+  if (open_shell) j["open_shell"] = true;
   return j;
 }
 
@@ -36,7 +37,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
                                               "name",    "charge",  "multiplicity",
                                               "solvent", "preset",  "conformer_mode",
                                               "max_conformers", "stereoisomers", "geometry",
-                                              "calibration"};
+                                              "calibration", "open_shell"};
   for (const auto& [key, value] : j.items())
     if (!known.contains(key))
       throw std::invalid_argument("job input has an unknown key '" + key + "'");
@@ -77,6 +78,11 @@ JobRequest request_from_json(const nlohmann::json& j) {
   get_string("stereoisomers", r.stereoisomers);
   get_string("geometry", r.geometry);
   if (j.contains("calibration")) r.calibration = j["calibration"];
+  if (j.contains("open_shell") && !j["open_shell"].is_null()) {
+    if (!j["open_shell"].is_boolean())
+      throw std::invalid_argument("job input 'open_shell' must be true or false");
+    r.open_shell = j["open_shell"].get<bool>();
+  }
   if (auto k = get_int("max_conformers")) r.max_conformers = *k;
   return r;
 }

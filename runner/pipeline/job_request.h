@@ -27,11 +27,14 @@ struct JobRequest {
   // A lab calibration document (chem/calibration.h), carried whole so that a
   // worker on another host needs no file; null = the preset's own conversion.
   nlohmann::json calibration;
+  // An open-shell molecule (multiplicity > 1) is computed only when asked for:
+  // its shieldings lack the paramagnetic terms and no regression fits it.
+  bool open_shell = false;
 
   // input.json: {"smiles"|"xyz"|"sdf": text, "name", "charge", "multiplicity",
   // "solvent", "preset", "conformer_mode", "max_conformers", "stereoisomers",
-  // "geometry", "calibration"}; the last three only when not at their
-  // defaults, so older inputs stay equal.
+  // "geometry", "calibration", "open_shell"}; the last four only when not at
+  // their defaults, so older inputs stay equal.
   nlohmann::json to_json() const;
 };
 

@@ -26,6 +26,7 @@ JobSpec resolve_job(const JobRequest& request) {
   spec.stereoisomers =
       request.stereoisomers == "all" ? StereoisomerMode::all : StereoisomerMode::one;
   spec.geometry = request.geometry == "fixed" ? GeometryMode::fixed : GeometryMode::optimise;
+  spec.open_shell = request.open_shell;
   if (!request.calibration.is_null())  // check_request_settings checked that it applies
     spec.calibration = chem::calibration_from_json(request.calibration, "of the job");
   return spec;

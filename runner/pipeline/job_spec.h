@@ -30,6 +30,7 @@ struct JobSpec {
   StereoisomerMode stereoisomers = StereoisomerMode::one;
   GeometryMode geometry = GeometryMode::optimise;
   std::optional<chem::Calibration> calibration;  // checked to apply to the preset and solvent
+  bool open_shell = false;  // a multiplicity > 1 was asked for (JobRequest::open_shell)
 };
 
 // Checks and resolves the request; throws chem::ChemError or

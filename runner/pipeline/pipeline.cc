@@ -156,12 +156,29 @@ ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::
   }
 }
 
+// An open shell is computed only when asked for: NWChem's shieldings here
+// (odft) leave out the paramagnetic terms, and the DELTA50 regressions and the
+// uncertainties were fitted on closed shells, so its shifts would look as
+// trustworthy as the others and not be.
+void check_open_shell(const chem::Molecule& molecule, bool asked) {
+  if (molecule.multiplicity == 1 || asked) return;
+  throw chem::ChemError(
+      "the molecule has multiplicity " + std::to_string(molecule.multiplicity) +
+      " (an open shell: a radical or a triplet), and NWChem's shieldings here lack the "
+      "paramagnetic terms such a molecule needs, while the regressions and their uncertainties "
+      "were fitted on closed shells; give the closed-shell molecule (check --charge and "
+      "--multiplicity), or ask for it anyway with --open-shell (API: \"open_shell\": true): its "
+      "shifts are then taken against TMS with no regression and no uncertainty");
+}
+
 }  // namespace
 
 chem::Molecule load_request_molecule(const JobRequest& request) {
-  return resolve_molecule(request.molecule, chem::find_preset(request.preset),
-                          request.stereoisomers == "all")
-      .molecule;
+  auto molecule = resolve_molecule(request.molecule, chem::find_preset(request.preset),
+                                   request.stereoisomers == "all")
+                      .molecule;
+  check_open_shell(molecule, request.open_shell);
+  return molecule;
 }
 
 std::map<size_t, size_t> collapsed_conformers(const chem::Molecule& molecule,
@@ -188,6 +205,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
     const JobSpec spec = resolve_job(request);  // the one place names become types
     auto resolved = resolve_molecule(spec.molecule, *spec.preset,
                                      spec.stereoisomers == StereoisomerMode::all);
+    check_open_shell(resolved.molecule, spec.open_shell);
     if (!resolved.isomers.empty())
       return run_stereoisomers(request, resolved.isomers, paths, status, tools, cache_dir, hooks);
     StageContext ctx{spec,  paths, status, tools, fs::absolute(cache_dir),

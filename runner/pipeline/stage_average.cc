@@ -90,6 +90,13 @@ void stage_average(StageContext& ctx) {
                       "caveat in results.json");
   }
   caveats.merge(chem::exchangeable_proton_caveats(ctx.molecule));
+  // An open shell (asked for: check_open_shell refuses it otherwise) has no
+  // regression and no uncertainty.
+  const auto shells = ctx.molecule.multiplicity > 1 ? chem::Shells::open : chem::Shells::closed;
+  if (shells == chem::Shells::open)
+    ctx.ensemble.warn("multiplicity " + std::to_string(ctx.molecule.multiplicity) +
+                      " (open shell, as asked): the shieldings lack the paramagnetic terms; the "
+                      "shifts are against TMS, with no regression and no uncertainty");
   std::optional<std::map<std::string, double>> tms;
   json results{{"h1_shifts", json::array()}, {"c13_shifts", json::array()}};
   json methods = json::object();
@@ -97,13 +104,14 @@ void stage_average(StageContext& ctx) {
     const std::string element = nucleus == chem::Nucleus::h1 ? "H" : "C";
     std::optional<double> sigma_tms;
     const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
-    if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration) ==
+    if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration, shells) ==
         chem::ShiftMethod::tms_reference) {
       if (!tms) tms = tms_reference(ctx);
       sigma_tms = tms->at(element);
     }
     auto conversion =
-        chem::shift_conversion_for(ctx.preset(), ctx.solvent(), nucleus, sigma_tms, calibration);
+        chem::shift_conversion_for(ctx.preset(), ctx.solvent(), nucleus, sigma_tms, calibration,
+                                   shells);
     methods[std::string(chem::nucleus_name(nucleus))] = conversion.to_json();
     auto& list = results[nucleus == chem::Nucleus::h1 ? "h1_shifts" : "c13_shifts"];
     for (size_t i = 0; i < sigma.size(); ++i) {
@@ -121,6 +129,7 @@ void stage_average(StageContext& ctx) {
     }
   }
   results["shift_conversion"] = methods;
+  if (shells == chem::Shells::open) results["open_shell"] = true;
   ctx.ensemble.results = results;
 }
 

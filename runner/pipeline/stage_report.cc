@@ -65,6 +65,7 @@ void stage_report(StageContext& ctx) {
             {"conformer_ensemble", ensemble},
             {"cap_left_out_weight", ctx.ensemble.cap_left_out_weight},
             {"warnings", ctx.ensemble.warnings}};
+  if (results.value("open_shell", false)) full["open_shell"] = true;  // no regression, no uncertainty
   queue::write_file_atomic(out / "results.json", full.dump(2) + "\n");
 
   std::string csv = "nucleus,index,atom,shielding,shift,uncertainty_ppm\n";

@@ -57,8 +57,11 @@ bool tms_reference_to_compute(StageContext& ctx) {
   const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
   bool needed = false;
   for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13})
-    needed = needed || chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration) ==
-                           chem::ShiftMethod::tms_reference;
+    needed = needed ||
+             chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration,
+                                    ctx.molecule.multiplicity > 1 ? chem::Shells::open
+                                                                  : chem::Shells::closed) ==
+                 chem::ShiftMethod::tms_reference;
   const std::string version = nwchem_version(ctx);
   if (!needed || version.empty()) return false;
   const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);

@@ -54,9 +54,18 @@ TEST(Submission, ConformerModeAndMethodMapOntoQmnmrsSetting) {
 TEST(Submission, QmnmrsOwnFieldsAreTaken) {
   auto s = submission_from_json({{"smiles", "[CH3]"}, {"multiplicity", 2}, {"priority", 7},
                                  {"charge", 0}, {"stereoisomers", "all"},
-                                 {"notification_email", "a@b.c"}},
+                                 {"notification_email", "a@b.c"}, {"open_shell", true}},
                                 {});
   EXPECT_EQ(s.request.molecule.multiplicity, 2);
+  EXPECT_TRUE(s.request.open_shell);
+  // Without open_shell the radical is refused, naming the field to set.
+  try {
+    submission_from_json({{"smiles", "[CH3]"}}, {});
+    ADD_FAILURE() << "a radical without open_shell was accepted";
+  } catch (const ApiProblem& e) {
+    EXPECT_EQ(e.status, 422);
+    EXPECT_NE(std::string(e.what()).find("open_shell"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(s.request.molecule.charge, 0);
   EXPECT_EQ(s.priority, 7);
   EXPECT_EQ(s.request.stereoisomers, "all");

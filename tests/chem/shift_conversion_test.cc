@@ -56,6 +56,23 @@ TEST(ShiftConversion, OtherLevelsUseTms) {
   }
 }
 
+TEST(ShiftConversion, AnOpenShellHasNoRegressionAndNoUncertainty) {
+  // At the production level, where a closed shell takes the DELTA50 line.
+  const Preset& p = find_preset("production");
+  const Solvent& s = find_solvent("chcl3");
+  EXPECT_EQ(shift_method_for(p, s, Nucleus::h1, nullptr, Shells::open), ShiftMethod::tms_reference);
+  EXPECT_THROW(shift_conversion_for(p, s, Nucleus::h1, std::nullopt, nullptr, Shells::open),
+               ChemError);
+  ShiftConversion c = shift_conversion_for(p, s, Nucleus::h1, 31.5, nullptr, Shells::open);
+  EXPECT_EQ(c.method, ShiftMethod::tms_reference);
+  EXPECT_DOUBLE_EQ(c.shift(30.0), 1.5);
+  EXPECT_FALSE(c.mae);
+  auto j = c.to_json();
+  EXPECT_EQ(j["open_shell"], true);
+  EXPECT_TRUE(j["mae"].is_null());
+  EXPECT_NE(j["source"].get<std::string>().find("paramagnetic"), std::string::npos);
+}
+
 TEST(ShiftConversion, NucleusForElement) {
   EXPECT_EQ(nucleus_for_element("H"), Nucleus::h1);
   EXPECT_EQ(nucleus_for_element("C"), Nucleus::c13);

@@ -56,6 +56,17 @@ TEST(JobSpec, StereoisomersRoundTripThroughInputJson) {
 }
 
 
+TEST(JobSpec, OpenShellRoundTripsAndMustBeABoolean) {
+  auto r = request();
+  EXPECT_FALSE(r.to_json().contains("open_shell"));  // older input.json files stay equal
+  r.open_shell = true;
+  EXPECT_TRUE(request_from_json(r.to_json()).open_shell);
+  EXPECT_TRUE(resolve_job(r).open_shell);
+  auto j = r.to_json();
+  j["open_shell"] = "yes";
+  EXPECT_THROW(request_from_json(j), std::invalid_argument);
+}
+
 TEST(JobSpec, FixedGeometryNeedsAGeometryAndOneConformer) {
   auto r = request();
   r.geometry = "fixed";

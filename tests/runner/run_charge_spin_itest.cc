@@ -59,11 +59,23 @@ TEST(RunChargeSpin, MethylammoniumCarriesChargeOneIntoXtbAndNwchem) {
   EXPECT_EQ(status.at("molecule").at("charge"), 1);
 }
 
-TEST(RunChargeSpin, MethylRadicalRunsAsADoublet) {
-  TempDir tmp("run_methyl_radical");
+TEST(RunChargeSpin, AnOpenShellIsRefusedUnlessAskedFor) {
+  TempDir tmp("run_radical_refused");
   auto job = tmp.path() / "job";
   auto r = run_qmnmr({"run", "--smiles", "[CH3]", "--conformers", "single", "--preset", "test",
                       "--ranks", "1", "--out", job.string()},
+                     tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << explain(r);
+  EXPECT_NE(r.err.find("multiplicity 2"), std::string::npos) << explain(r);
+  EXPECT_NE(r.err.find("--open-shell"), std::string::npos) << explain(r);
+  EXPECT_FALSE(std::filesystem::exists(job / "scratch" / "dft_opt")) << "refused before any program";
+}
+
+TEST(RunChargeSpin, MethylRadicalRunsAsADoubletWhenAskedFor) {
+  TempDir tmp("run_methyl_radical");
+  auto job = tmp.path() / "job";
+  auto r = run_qmnmr({"run", "--smiles", "[CH3]", "--conformers", "single", "--preset", "test",
+                      "--open-shell", "--ranks", "1", "--out", job.string()},
                      tmp.path());
   ASSERT_EQ(r.exit_code, 0) << explain(r);
   auto inputs = nwchem_inputs(job);
@@ -79,6 +91,10 @@ TEST(RunChargeSpin, MethylRadicalRunsAsADoublet) {
   EXPECT_EQ(read_json(job / "status.json").at("molecule").at("multiplicity"), 2);
   EXPECT_EQ(results.at("h1_shifts").size(), 3u);
   EXPECT_EQ(results.at("c13_shifts").size(), 1u);
+  // Against TMS, marked open-shell, no uncertainty.
+  EXPECT_EQ(results.at("open_shell"), true);
+  EXPECT_EQ(results.at("method").at("shift_conversion").at("1H").at("open_shell"), true);
+  for (const auto& row : results.at("h1_shifts")) EXPECT_TRUE(row.at("uncertainty_ppm").is_null());
 }
 
 }  // namespace
