@@ -89,4 +89,12 @@ const nlohmann::json& tool_versions() {
   return versions;
 }
 
+nlohmann::json job_tool_versions(const nlohmann::json& found, const nlohmann::json& recorded) {
+  nlohmann::json versions = found.is_object() ? found : nlohmann::json::object();
+  if (recorded.is_object() && recorded.contains("nwchem") && recorded["nwchem"].is_string() &&
+      !recorded["nwchem"].get<std::string>().empty())
+    versions["nwchem"] = recorded["nwchem"];
+  return versions;
+}
+
 }  // namespace qmnmr::runner

@@ -40,4 +40,11 @@ std::string nwchem_version_from_output(std::string_view text);
 // process and cached.
 const nlohmann::json& tool_versions();
 
+// What a job records as its tool_versions when a process starts or resumes it:
+// `found` (tool_versions()) with the "nwchem" entry of `recorded` (what the job
+// recorded before, status.json's tool_versions) kept. NWChem's version is only
+// ever read from the job's own NWChem outputs and keys the TMS reference, so a
+// resumed job whose NWChem runs are done must not lose it.
+nlohmann::json job_tool_versions(const nlohmann::json& found, const nlohmann::json& recorded);
+
 }  // namespace qmnmr::runner
