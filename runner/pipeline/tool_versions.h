@@ -24,7 +24,9 @@ struct ToolInfo {
 };
 
 // Runs argv in `dir` through the supervisor (60 s limit) and returns its
-// stdout and stderr together; "" when it could not run.
+// stdout and stderr together; "" when it could not run. They are captured in a
+// private file (mode 0600, created new in a mkdtemp folder under `dir`,
+// removed afterwards), never at a name another user could guess or plant.
 std::string capture_output(const std::vector<std::string>& argv, const std::filesystem::path& dir,
                            const std::map<std::string, std::string>& env = {});
 
