@@ -227,6 +227,74 @@ TEST_F(ApiItest, ATokenGuardsSubmitAndCancelButNotReading) {
   EXPECT_EQ(sent->get_header_value("Location").rfind("/status/j-", 0), 0u);
 }
 
+// Without QMNMR_API_TOKEN, another site's page cannot submit or cancel
+// through a visitor's browser: a request whose Origin (or, without one,
+// Referer) is not this server is refused with 403 and why; this server's own
+// page and clients that send neither (curl, scripts) go on working.
+TEST_F(ApiItest, WithoutATokenCrossSitePostsAreRefusedAndSameSiteOnesAccepted) {
+  start_server();
+  auto c = client();
+  const std::string self = "http://127.0.0.1:" + std::to_string(port_);
+  const std::string body = R"({"smiles": "C", "solvent": "vacuum", "preset": "test"})";
+  auto total = [&] { return body_of(c.Get("/api/v1/jobs"))["total"].get<int>(); };
+
+  // curl and scripts: no Origin, no Referer.
+  auto plain = c.Post("/api/v1/jobs", body, "application/json");
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->status, 202) << plain->body;
+  const std::string id = body_of(plain)["job_id"];
+
+  // Another site's form, posting to the API (a text/plain form body is JSON enough).
+  httplib::Headers evil = {{"Origin", "http://evil.example"}};
+  auto refused = c.Post("/api/v1/jobs", evil, body, "text/plain");
+  expect_problem(refused, 403);
+  const std::string why = body_of(refused)["detail"]["detail"];
+  EXPECT_NE(why.find("http://evil.example"), std::string::npos) << why;
+  EXPECT_NE(why.find("QMNMR_API_TOKEN"), std::string::npos) << why;
+  EXPECT_EQ(body_of(refused)["detail"]["title"], "Cross-Site Request Refused");
+  // Same host, another port is another site; so is an Origin of "null".
+  const httplib::Headers other_port = {{"Origin", "http://127.0.0.1:1"}};
+  expect_problem(c.Post("/api/v1/jobs", other_port, body, "application/json"), 403);
+  const httplib::Headers null_origin = {{"Origin", "null"}};
+  expect_problem(c.Post("/api/v1/jobs", null_origin, body, "application/json"), 403);
+  // No Origin, but a Referer of another site.
+  const httplib::Headers evil_referer = {{"Referer", "https://evil.example/page.html"}};
+  expect_problem(c.Post("/api/v1/jobs", evil_referer, body, "application/json"), 403);
+  httplib::MultipartFormDataItems mol = {{"file", kEthaneMol, "ethane.mol", ""}};
+  expect_problem(c.Post("/api/v1/jobs/upload", evil, mol), 403);
+  // The page's own form, posted from elsewhere: the form again, with why, as 403.
+  httplib::Params form{{"smiles", "C"}, {"solvent", "vacuum"}, {"preset", "test"}};
+  auto page = c.Post("/submit", evil, form);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 403);
+  EXPECT_NE(page->body.find("evil.example"), std::string::npos);
+  // Cancel from elsewhere, by POST and by DELETE: the job stays queued.
+  expect_problem(c.Post(("/api/v1/jobs/" + id + "/cancel").c_str(), evil, std::string(),
+                        "text/plain"),
+                 403);
+  expect_problem(c.Delete(("/api/v1/jobs/" + id).c_str(), evil), 403);
+  EXPECT_EQ(body_of(c.Get(("/api/v1/jobs/" + id).c_str()))["status"], "queued");
+  EXPECT_EQ(total(), 1) << "nothing queued by the refused requests";
+
+  // This server's own page: its Origin, or its Referer, is the Host it talks to.
+  const httplib::Headers own_page = {{"Origin", self}, {"Referer", self + "/"}};
+  auto own = c.Post("/submit", own_page, form);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 303) << own->body;
+  const httplib::Headers own_referer = {{"Referer", self + "/status/x"}};
+  auto referred = c.Post("/api/v1/jobs", own_referer, body, "application/json");
+  ASSERT_TRUE(referred);
+  EXPECT_EQ(referred->status, 202) << referred->body;
+  const httplib::Headers own_origin = {{"Origin", self}};
+  auto cancelled = c.Post(("/api/v1/jobs/" + id + "/cancel").c_str(), own_origin, std::string(),
+                          "text/plain");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, 200) << cancelled->body;
+  EXPECT_EQ(total(), 3);
+  // Reading is never refused.
+  EXPECT_EQ(c.Get(("/api/v1/jobs/" + id).c_str(), evil)->status, 200);
+}
+
 TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanBeRead) {
   start_server();
   QmnmrProcess worker({"worker"}, env(), logs_, "worker");
