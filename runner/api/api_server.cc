@@ -265,9 +265,11 @@ struct ApiServer::Impl {
         what = e.what();
       } catch (...) {
       }
-      spdlog::error("api: {} {} failed: {}", req.method, req.path, what);
-      send_json(res, 500, problem_json(ApiProblem(500, "internal-error", "Internal Server Error",
-                                                  what)));
+      // The internal text (paths, SQL, library messages) goes to the log only;
+      // the answer names the log line by its id.
+      const std::string error_id = new_error_id();
+      spdlog::error("api: {} {} failed (error id {}): {}", req.method, req.path, error_id, what);
+      send_json(res, 500, internal_error_json(error_id));
     });
     s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       spdlog::debug("api: {} {} -> {}", req.method, req.path, res.status);

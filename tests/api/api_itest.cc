@@ -295,6 +295,43 @@ TEST_F(ApiItest, WithoutATokenCrossSitePostsAreRefusedAndSameSiteOnesAccepted) {
   EXPECT_EQ(c.Get(("/api/v1/jobs/" + id).c_str(), evil)->status, 200);
 }
 
+// A 500 answer says that the server failed and names an error id, never the
+// internal text; the server's log has the text under that id.
+TEST_F(ApiItest, AnInternalErrorAnswers500WithAnIdAndLogsTheCause) {
+  start_server();
+  auto c = client();
+  auto post = c.Post("/api/v1/jobs", R"({"smiles": "C", "preset": "test"})", "application/json");
+  ASSERT_TRUE(post);
+  ASSERT_EQ(post->status, 202) << post->body;
+  const std::string id = body_of(post)["job_id"];
+  // A status.json damaged on disk: reading it fails inside the job store.
+  const auto status_path = store_.status_path(id);
+  queue::write_file_atomic(status_path, "{not json");
+  for (const std::string& path : {"/api/v1/jobs/" + id, "/status/" + id}) {
+    auto r = c.Get(path.c_str());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500) << path << ": " << r->body;
+    const auto j = body_of(r);
+    EXPECT_EQ(j["detail"]["status"], 500);
+    EXPECT_EQ(j["detail"]["title"], "Internal Server Error");
+    const std::string error_id = j["detail"]["error_id"];
+    EXPECT_TRUE(std::regex_match(error_id, std::regex("e-[0-9a-f]{16}"))) << error_id;
+    const std::string detail = j["detail"]["detail"];
+    EXPECT_NE(detail.find(error_id), std::string::npos) << detail;
+    for (const std::string& internal : {status_path.string(), std::string("not valid JSON"),
+                                       data_.string(), std::string("status.json")})
+      EXPECT_EQ(r->body.find(internal), std::string::npos) << internal << " in " << r->body;
+    ASSERT_TRUE(wait_until(
+        [&] { return server_->err().find("error id " + error_id) != std::string::npos; }, 5s))
+        << server_->err();
+    const std::string log = server_->err();
+    const std::string line = log.substr(log.find("error id " + error_id));
+    EXPECT_NE(line.substr(0, line.find('\n')).find("not valid JSON"), std::string::npos) << line;
+  }
+  server_->signal(SIGINT);
+  EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
+}
+
 TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanBeRead) {
   start_server();
   QmnmrProcess worker({"worker"}, env(), logs_, "worker");
