@@ -31,7 +31,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+constexpr int kMaxPageSize = 200;  // a larger limit is 422: page with offset
 constexpr int kRecentJobsOnPage = 20;
 
 void send_json(httplib::Response& res, int status, const json& body) {
@@ -353,13 +353,11 @@ struct ApiServer::Impl {
         } catch (const queue::QueueError& e) {
           throw ApiProblem(422, "invalid-status", "Invalid value for 'status'", e.what(), "status");
         }
-      auto records = jobs().list(state);
-      std::reverse(records.begin(), records.end());  // newest first
+      // One page from SQL, newest first; the total counted there too.
+      const auto page = jobs().page(state, static_cast<size_t>(limit), static_cast<size_t>(offset));
       json rows = json::array();
-      for (size_t i = static_cast<size_t>(offset);
-           i < records.size() && rows.size() < static_cast<size_t>(limit); ++i)
-        rows.push_back(job_list_row(records[i]));
-      send_json(res, 200, {{"jobs", rows}, {"total", records.size()}, {"limit", limit},
+      for (const auto& record : page.jobs) rows.push_back(job_list_row(record));
+      send_json(res, 200, {{"jobs", rows}, {"total", page.total}, {"limit", limit},
                            {"offset", offset}});
     }));
     s.Get(R"(/api/v1/jobs/([^/]+))", api([this](const httplib::Request& req, httplib::Response& res) {
@@ -451,10 +449,8 @@ struct ApiServer::Impl {
     SubmitPage p;
     p.values = std::move(values);
     p.token_required = !options.token.empty();
-    auto records = jobs().list();
-    std::reverse(records.begin(), records.end());
-    for (size_t i = 0; i < records.size() && i < kRecentJobsOnPage; ++i)
-      p.recent_jobs.push_back(job_list_row(records[i]));
+    for (const auto& record : jobs().page(std::nullopt, kRecentJobsOnPage, 0).jobs)
+      p.recent_jobs.push_back(job_list_row(record));
     return p;
   }
 };
