@@ -58,7 +58,9 @@ struct ShiftConversion {
   std::string source;
 
   double shift(double sigma) const;
-  // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...}.
+  // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...,
+  // "source"}; a regression adds "citation": {"reference_data": DELTA50's paper
+  // (Cohen et al.), "factors": who fitted them (the qm-nmr-calc project)}.
   nlohmann::json to_json() const;
 };
 
