@@ -1,10 +1,11 @@
 // Regression table and shift conversion.
 //
-// Source of the factors: the DELTA50 benchmark, Grimblat et al., Molecules
-// 2023, 28, 2449, doi:10.3390/molecules28062449
-// (50 molecules, CDCl3, 298 K), fitted per solvent model with 3-sigma outlier
-// removal, B3LYP/6-311+G(2d,p) GIAO shieldings on B3LYP/6-31G* geometries, as
-// tabulated in the project's SCIENCE.md.
+// Source of the factors: fits to the DELTA50 set (Cohen, Wood, Lam, Buevich,
+// Sherer, Reibarkh, Williamson and Martin, Molecules 2023, 28, 2449,
+// doi:10.3390/molecules28062449; 50 molecules, CDCl3, 298 K) made with NWChem
+// and COSMO per solvent by the qm-nmr-calc project (its scaling-factor
+// tables), with 3-sigma outlier removal, B3LYP/6-311+G(2d,p) GIAO shieldings
+// on B3LYP/6-31G* geometries, as tabulated in the project's SCIENCE.md.
 #include "chem/shift_conversion.h"
 
 #include <array>
@@ -15,9 +16,13 @@
 namespace qmnmr::chem {
 namespace {
 
-constexpr std::string_view kSource =
-    "DELTA50 linear regression, Grimblat et al., Molecules 2023, 28, 2449, "
-    "doi:10.3390/molecules28062449";
+// The two halves of the citation: whose data, whose fit.
+constexpr std::string_view kReferenceData =
+    "DELTA50: Cohen, Wood, Lam, Buevich, Sherer, Reibarkh, Williamson and Martin, Molecules "
+    "2023, 28, 2449, doi:10.3390/molecules28062449";
+constexpr std::string_view kFactorsBy =
+    "fitted to DELTA50 with NWChem and COSMO by the qm-nmr-calc project (its scaling-factor "
+    "tables)";
 
 using N = Nucleus;
 constexpr std::array<RegressionFactors, 26> kFactors = {{
@@ -98,6 +103,9 @@ nlohmann::json ShiftConversion::to_json() const {
     j["n"] = *n;
     if (method == ShiftMethod::calibration)
       j["uncertainty"] = "the calibration's leave-one-compound-out MAE";
+    if (method == ShiftMethod::regression)
+      j["citation"] = {{"reference_data", std::string(kReferenceData)},
+                       {"factors", std::string(kFactorsBy)}};
   } else {
     j["method"] = "tms_reference";
     j["formula"] = "shift = sigma_tms - shielding";
@@ -146,7 +154,8 @@ ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solven
                     (calibration->set.empty() ? "" : " of " + calibration->set) + ")");
   if (const RegressionFactors* f = find_factors(preset, solvent, nucleus))
     return line(ShiftMethod::regression, f->slope, f->intercept, f->mae, f->rmsd, f->n,
-                std::string(kSource));
+                "DELTA50 linear regression, " + std::string(kFactorsBy) + "; data " +
+                    std::string(kReferenceData));
   if (!sigma_tms)
     throw ChemError("no regression factors for " + std::string(nucleus_name(nucleus)) + " at " +
                     c.level + " in " + c.solvent +

@@ -63,7 +63,9 @@ struct ShiftConversion {
   bool open_shell = false;  // no uncertainty: the shieldings lack the paramagnetic terms
 
   double shift(double sigma) const;
-  // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...}.
+  // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...,
+  // "source"}; a regression adds "citation": {"reference_data": DELTA50's paper
+  // (Cohen et al.), "factors": who fitted them (the qm-nmr-calc project)}.
   nlohmann::json to_json() const;
 };
 

@@ -148,6 +148,13 @@ class ProcessGroup {
     ChildRegistry::unregister(pid_);
   }
 
+  // Why an output file did not open, for the message.
+  static const char* open_hint(int error) {
+    return error == EEXIST || error == ELOOP
+               ? " (a private output file is only ever created new: something else is there)"
+               : " (does its directory exist?)";
+  }
+
   // Returns an error text, empty on success.
   std::string spawn(const ProcessSpec& spec) {
     const std::string& program = spec.argv.front();
@@ -171,23 +178,27 @@ class ProcessGroup {
       }
     }
 
+    const bool private_file = spec.output_mode == OutputMode::create_private;
     const int out_flags = O_WRONLY | O_CREAT | O_CLOEXEC |
-                          (spec.output_mode == OutputMode::append ? O_APPEND : O_TRUNC);
+                          (private_file                                ? O_EXCL | O_NOFOLLOW
+                           : spec.output_mode == OutputMode::append ? O_APPEND
+                                                                    : O_TRUNC);
+    const mode_t out_mode = private_file ? 0600 : 0644;
     Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     Fd out, err;
     if (!spec.stdout_path.empty()) {
-      out = Fd(::open(spec.stdout_path.c_str(), out_flags, 0644));
+      out = Fd(::open(spec.stdout_path.c_str(), out_flags, out_mode));
       if (!out.valid()) {
         return "cannot open stdout file " + spec.stdout_path.string() + ": " +
-               std::strerror(errno) + " (does its directory exist?)";
+               std::strerror(errno) + open_hint(errno);
       }
     }
     const bool shared = !spec.stderr_path.empty() && spec.stderr_path == spec.stdout_path;
     if (!spec.stderr_path.empty() && !shared) {
-      err = Fd(::open(spec.stderr_path.c_str(), out_flags, 0644));
+      err = Fd(::open(spec.stderr_path.c_str(), out_flags, out_mode));
       if (!err.valid()) {
         return "cannot open stderr file " + spec.stderr_path.string() + ": " +
-               std::strerror(errno) + " (does its directory exist?)";
+               std::strerror(errno) + open_hint(errno);
       }
     }
 

@@ -56,8 +56,11 @@ namespace qmnmr::container {
 
 using Environment = std::map<std::string, std::string>;
 
-// How an output file is opened (it is created with mode 0644 when missing).
-enum class OutputMode { truncate, append };
+// How an output file is opened: truncate and append create it with mode 0644
+// when missing; create_private only ever creates a new file (O_EXCL |
+// O_NOFOLLOW, mode 0600), so a name that exists - a symlink planted there
+// included - fails to start the program instead of being followed.
+enum class OutputMode { truncate, append, create_private };
 
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0]: a path, or a name looked up in PATH of `env`

@@ -57,6 +57,11 @@ ALTER TABLE jobs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
 UPDATE jobs SET claims = attempts;
 CREATE INDEX jobs_lease ON jobs (state, lease_expires_at);
 )sql",
+    // 3: indexes for the job list's pages, newest first, all or by state.
+    R"sql(
+CREATE INDEX jobs_newest ON jobs (created_at);
+CREATE INDEX jobs_newest_by_state ON jobs (state, created_at);
+)sql",
 };
 
 constexpr const char* kJobColumns =
@@ -556,6 +561,36 @@ std::vector<JobRecord> JobQueue::list(std::optional<JobState> state, size_t limi
   st.bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
   std::vector<JobRecord> out;
   while (st.step()) out.push_back(read_record(st));
+  return out;
+}
+
+JobPage JobQueue::page(std::optional<JobState> state, size_t limit, size_t offset) {
+  // A read transaction: the count and the rows come from one snapshot (WAL).
+  struct ReadSnapshot {
+    SqliteDb& db;
+    explicit ReadSnapshot(SqliteDb& d) : db(d) { db.exec("BEGIN"); }
+    ~ReadSnapshot() {
+      try {
+        db.exec("COMMIT");
+      } catch (const QueueError&) {  // nothing was written: nothing to lose
+      }
+    }
+  } snapshot(*db_);
+  JobPage out;
+  {
+    Statement count(*db_, state ? "SELECT count(*) FROM jobs WHERE state = ?1"
+                                : "SELECT count(*) FROM jobs");
+    if (state) count.bind(1, to_string(*state));
+    count.step();
+    out.total = count.int64(0);
+  }
+  const std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs" +
+                          (state ? " WHERE state = ?1" : "") +
+                          " ORDER BY created_at DESC, rowid DESC LIMIT ?2 OFFSET ?3";
+  Statement rows(*db_, sql.c_str());
+  if (state) rows.bind(1, to_string(*state));
+  rows.bind(2, static_cast<int64_t>(limit)).bind(3, static_cast<int64_t>(offset));
+  while (rows.step()) out.jobs.push_back(read_record(rows));
   return out;
 }
 

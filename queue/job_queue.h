@@ -40,7 +40,7 @@ JobState parse_job_state(std::string_view name);
 bool is_terminal(JobState state);
 
 // What the schema of this build is; PRAGMA user_version of queue.db.
-inline constexpr int kQueueSchemaVersion = 2;
+inline constexpr int kQueueSchemaVersion = 3;
 // PRAGMA application_id marking a qmnmr queue ("qmnq").
 inline constexpr int kQueueApplicationId = 0x716d6e71;
 
@@ -72,6 +72,13 @@ struct JobRecord {
   bool cancel_requested = false;
   std::optional<std::string> error_message;
   std::optional<std::string> worker_id;  // the owner of the latest claim (kept after it ends)
+};
+
+// One page of the job list (JobQueue::page): the rows, newest first, and how
+// many jobs the list has in all.
+struct JobPage {
+  std::vector<JobRecord> jobs;
+  int64_t total = 0;
 };
 
 struct JobEvent {
@@ -174,6 +181,11 @@ class JobQueue {
   std::optional<JobRecord> get(const std::string& id);
   // Jobs oldest first, all or in one state; limit 0 = no limit.
   std::vector<JobRecord> list(std::optional<JobState> state = std::nullopt, size_t limit = 0);
+  // The jobs newest first (created_at, then submission order), all or in one
+  // state: at most `limit` rows after skipping `offset`, and the total of the
+  // list, both from SQL (an index walk, never the whole table), read in one
+  // snapshot so they agree.
+  JobPage page(std::optional<JobState> state, size_t limit, size_t offset);
   std::map<JobState, int> count_by_state();
   std::vector<JobEvent> events(const std::string& id);
 

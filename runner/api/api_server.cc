@@ -4,8 +4,10 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -29,7 +31,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+constexpr int kMaxPageSize = 200;  // a larger limit is 422: page with offset
 constexpr int kRecentJobsOnPage = 20;
 
 void send_json(httplib::Response& res, int status, const json& body) {
@@ -55,6 +57,71 @@ std::optional<std::string> bearer(const httplib::Request& req) {
   const std::string h = req.get_header_value("Authorization");
   if (h.rfind("Bearer ", 0) != 0) return std::nullopt;
   return h.substr(7);
+}
+
+// "host:port" in lower case from "host", "host:port", "[v6]" or "[v6]:port",
+// with `default_port` when none is given.
+std::string normalised_authority(std::string authority, const std::string& default_port) {
+  for (char& c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close != std::string::npos) {
+      host = authority.substr(0, close + 1);
+      if (close + 1 < authority.size() && authority[close + 1] == ':')
+        port = authority.substr(close + 2);
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  return host + ":" + (port.empty() ? default_port : port);
+}
+
+// Where an Origin or Referer says a request came from: its normalised
+// authority and the default port of its scheme; nullopt for anything that is
+// no http(s) URL (an Origin of "null" above all).
+struct Sender {
+  std::string authority;
+  std::string default_port;
+};
+std::optional<Sender> sender_of(const std::string& url) {
+  const bool https = url.rfind("https://", 0) == 0;
+  if (!https && url.rfind("http://", 0) != 0) return std::nullopt;
+  const std::string default_port = https ? "443" : "80";
+  const size_t start = https ? 8 : 7;
+  const auto end = url.find_first_of("/?#", start);
+  std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
+  if (const auto at = authority.rfind('@'); at != std::string::npos)
+    authority = authority.substr(at + 1);
+  if (authority.empty()) return std::nullopt;
+  return Sender{normalised_authority(authority, default_port), default_port};
+}
+
+// A state-changing request without a token: a browser names the page that
+// sent it in Origin (or, failing that, Referer); curl and scripts send
+// neither. One sent from another site's page - a form there posting here - is
+// refused, so that no page elsewhere can submit or cancel through a visitor's
+// browser.
+void require_same_site(const httplib::Request& req) {
+  const bool has_origin = req.has_header("Origin");
+  if (!has_origin && !req.has_header("Referer")) return;
+  const std::string header = has_origin ? "Origin" : "Referer";
+  const std::string sent = req.get_header_value(header.c_str());
+  const std::string host = req.get_header_value("Host");
+  const auto sender = sender_of(sent);
+  if (sender && !host.empty() &&
+      sender->authority == normalised_authority(host, sender->default_port))
+    return;
+  throw ApiProblem(
+      403, "cross-site-request", "Cross-Site Request Refused",
+      "this request's " + header + " header ('" + sent.substr(0, 200) +
+          "') is not this server ('" + host.substr(0, 200) +
+          "'): without QMNMR_API_TOKEN, jobs are submitted and cancelled only from this "
+          "server's own page or by clients that send no Origin (curl, scripts), so that no "
+          "other site's page can do it through a visitor's browser; submit from this server's "
+          "page, or start the server with QMNMR_API_TOKEN and send 'Authorization: Bearer "
+          "<token>'");
 }
 
 std::optional<int> int_param(const httplib::Request& req, const char* key, int low, int high) {
@@ -89,8 +156,10 @@ struct ApiServer::Impl {
     return *q;
   }
 
+  // Every route that submits or cancels: the token when the server has one,
+  // else a request from this server's own page or from no browser at all.
   void require_token(const httplib::Request& req, const std::string& form_token = {}) {
-    if (options.token.empty()) return;
+    if (options.token.empty()) return require_same_site(req);
     const auto given = bearer(req);
     if (given && same_token(*given, options.token)) return;
     if (!form_token.empty() && same_token(form_token, options.token)) return;
@@ -196,9 +265,11 @@ struct ApiServer::Impl {
         what = e.what();
       } catch (...) {
       }
-      spdlog::error("api: {} {} failed: {}", req.method, req.path, what);
-      send_json(res, 500, problem_json(ApiProblem(500, "internal-error", "Internal Server Error",
-                                                  what)));
+      // The internal text (paths, SQL, library messages) goes to the log only;
+      // the answer names the log line by its id.
+      const std::string error_id = new_error_id();
+      spdlog::error("api: {} {} failed (error id {}): {}", req.method, req.path, error_id, what);
+      send_json(res, 500, internal_error_json(error_id));
     });
     s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       spdlog::debug("api: {} {} -> {}", req.method, req.path, res.status);
@@ -282,13 +353,11 @@ struct ApiServer::Impl {
         } catch (const queue::QueueError& e) {
           throw ApiProblem(422, "invalid-status", "Invalid value for 'status'", e.what(), "status");
         }
-      auto records = jobs().list(state);
-      std::reverse(records.begin(), records.end());  // newest first
+      // One page from SQL, newest first; the total counted there too.
+      const auto page = jobs().page(state, static_cast<size_t>(limit), static_cast<size_t>(offset));
       json rows = json::array();
-      for (size_t i = static_cast<size_t>(offset);
-           i < records.size() && rows.size() < static_cast<size_t>(limit); ++i)
-        rows.push_back(job_list_row(records[i]));
-      send_json(res, 200, {{"jobs", rows}, {"total", records.size()}, {"limit", limit},
+      for (const auto& record : page.jobs) rows.push_back(job_list_row(record));
+      send_json(res, 200, {{"jobs", rows}, {"total", page.total}, {"limit", limit},
                            {"offset", offset}});
     }));
     s.Get(R"(/api/v1/jobs/([^/]+))", api([this](const httplib::Request& req, httplib::Response& res) {
@@ -380,10 +449,8 @@ struct ApiServer::Impl {
     SubmitPage p;
     p.values = std::move(values);
     p.token_required = !options.token.empty();
-    auto records = jobs().list();
-    std::reverse(records.begin(), records.end());
-    for (size_t i = 0; i < records.size() && i < kRecentJobsOnPage; ++i)
-      p.recent_jobs.push_back(job_list_row(records[i]));
+    for (const auto& record : jobs().page(std::nullopt, kRecentJobsOnPage, 0).jobs)
+      p.recent_jobs.push_back(job_list_row(record));
     return p;
   }
 };

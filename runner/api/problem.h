@@ -30,4 +30,12 @@ nlohmann::json problem_json(const ApiProblem& problem);
 // 404 job-not-found for `id`.
 ApiProblem job_not_found(const std::string& id);
 
+// A new id for one internal error ("e-" and 16 hex digits): the 500 answer
+// carries it, the server's log line with the internal text names it.
+std::string new_error_id();
+
+// The body of a 500 answer: a generic detail naming `error_id` (also under
+// detail.error_id), nothing of the internal error itself.
+nlohmann::json internal_error_json(const std::string& error_id);
+
 }  // namespace qmnmr::api

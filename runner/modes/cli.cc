@@ -213,7 +213,9 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
                                           static_cast<double>(std::time(nullptr))));
   status.save();
 
-  status.doc()["tool_versions"] = tool_versions();
+  // A resumed job keeps the NWChem version its runs reported (it keys the TMS reference).
+  status.doc()["tool_versions"] =
+      job_tool_versions(tool_versions(), status.doc().value("tool_versions", nlohmann::json()));
   container::SignalMonitor signals;
   ToolContext tc = job_tool_context(config, plan, paths);
   tc.should_stop = [] { return container::SignalMonitor::stop_requested(); };

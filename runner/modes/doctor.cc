@@ -1,9 +1,12 @@
 // run_doctor: tool discovery, versions, smoke test and the verdict.
 #include "runner/modes/doctor.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -21,8 +24,13 @@ using nlohmann::json;
 
 int run_doctor(const Config& config, bool as_json) {
   auto tools = find_tools();
-  auto tmp = fs::temp_directory_path() / ("qmnmr-doctor-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
+  // The smoke test's folder: private (mkdtemp, mode 0700), not a guessable name in /tmp.
+  std::string tmp_name = (fs::temp_directory_path() / "qmnmr-doctor-XXXXXX").string();
+  if (!::mkdtemp(tmp_name.data()))
+    throw ConfigError("cannot create a private folder in " + fs::temp_directory_path().string() +
+                      " for the NWChem smoke test: " + std::strerror(errno) +
+                      "; set TMPDIR to a writable folder");
+  const fs::path tmp = tmp_name;
   // NWChem has no --version: a one-rank smoke test through mpirun tells the
   // version and proves that both work together.
   auto& nwchem = tools[0];

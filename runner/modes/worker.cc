@@ -119,7 +119,9 @@ int run_worker(Config config, const WorkerOptions& options) {
                       queue::initial_status(claim->id, claim->input, jobs.now()));
     status.doc()["worker_id"] = id;
     status.doc()["attempts"] = claim->attempt;
-    status.doc()["tool_versions"] = tool_versions();
+    // A resumed job keeps the NWChem version its runs reported (it keys the TMS reference).
+    status.doc()["tool_versions"] =
+        job_tool_versions(tool_versions(), status.doc().value("tool_versions", nlohmann::json()));
 
     ToolContext tc = job_tool_context(config, plan, paths);
     // Stop the running program: at once on SIGTERM/second SIGINT, cancel or

@@ -156,6 +156,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
         ctx.status.doc()["tool_versions"]["nwchem"] = hit->nwchem_version;  // keys the TMS cache
       }
       result.output = hit->output;
+      result.nwchem_version = hit->nwchem_version;
       result.optimisation_steps += hit->output.optimization_steps;
       result.attempts.push_back({{"run", 0},
                                  {"log", entry.string()},
@@ -178,11 +179,12 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
     const std::string text = read_text(run.stdout_path);
     auto out = chem::parse_nwchem_output(text, read_text(run.stderr_path));
     result.optimisation_steps += out.optimization_steps;
+    result.nwchem_version = nwchem_version_from_output(text);
     {
       std::lock_guard lock(ctx.mutex);
       auto& doc = ctx.status.doc();
-      if (auto version = nwchem_version_from_output(text); !version.empty())
-        doc["tool_versions"]["nwchem"] = version;  // keys the TMS cache
+      if (!result.nwchem_version.empty())
+        doc["tool_versions"]["nwchem"] = result.nwchem_version;  // keys the TMS cache
       if (out.nproc) doc["nwchem_actual_processes"] = *out.nproc;
       if (out.memory) doc["nwchem_actual_memory_mb"] = out.memory->total_mb;
     }
@@ -209,7 +211,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
                                {"seconds", run.outcome.seconds}});
     result.output = out;
     if (usable) {
-      if (cache_key) store_run(cache_dir, *cache_key, out, nwchem_version_from_output(text));
+      if (cache_key) store_run(cache_dir, *cache_key, out, result.nwchem_version);
       return result;
     }
 

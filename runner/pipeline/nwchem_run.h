@@ -26,6 +26,9 @@ struct NwchemResult {
   int optimisation_steps = 0;               // over every attempt
   nlohmann::json attempts = nlohmann::json::array();  // one record per run
   std::optional<ConformerFailure> failure;  // set when no attempt gave a usable result
+  // The NWChem version the last attempt's output (or the cached run) named; ""
+  // when it named none.
+  std::string nwchem_version;
   bool ok() const { return !failure; }
 };
 

@@ -1,11 +1,13 @@
 // tms_reference: the cached TMS shieldings.
 #include "runner/pipeline/tms_reference.h"
 
+#include <fstream>
 
 #include "queue/atomic_file.h"
 #include "chem/shift_conversion.h"
 #include "runner/pipeline/nwchem_run.h"
 #include "runner/pipeline/run_cache.h"
+#include "runner/pipeline/tool_versions.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -35,12 +37,45 @@ std::string tms_cache_file_name(const std::string& key) {
 
 namespace {
 
+// The first 20,000 characters of `path` (an NWChem output's header is near its top).
+std::string head_of(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text(20000, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
+// The version of the NWChem that computed this job's shieldings: what its
+// NWChem outputs reported (status.json's tool_versions), else what the newest
+// NWChem output in its logs/ names (a job resumed by a build that dropped the
+// entry); recorded in the status then. "" when the job has no NWChem output yet.
 std::string nwchem_version(StageContext& ctx) {
-  std::lock_guard lock(ctx.mutex);
-  const auto& versions = ctx.status.doc().value("tool_versions", json::object());
-  return versions.contains("nwchem") && versions["nwchem"].is_string()
-             ? versions["nwchem"].get<std::string>()
-             : "";
+  {
+    std::lock_guard lock(ctx.mutex);
+    const auto& versions = ctx.status.doc().value("tool_versions", json::object());
+    if (versions.contains("nwchem") && versions["nwchem"].is_string() &&
+        !versions["nwchem"].get<std::string>().empty())
+      return versions["nwchem"].get<std::string>();
+  }
+  std::string version;
+  fs::file_time_type newest{};
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ctx.paths.logs(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("nwchem") || entry.path().extension() != ".out") continue;
+    const auto written = entry.last_write_time(ec);
+    if (ec || (!version.empty() && written <= newest)) continue;
+    if (auto v = nwchem_version_from_output(head_of(entry.path())); !v.empty()) {
+      version = v;
+      newest = written;
+    }
+  }
+  if (!version.empty()) {
+    std::lock_guard lock(ctx.mutex);
+    ctx.status.doc()["tool_versions"]["nwchem"] = version;
+  }
+  return version;
 }
 
 std::optional<std::map<std::string, double>> cached(const fs::path& cache, const std::string& key) {
@@ -73,8 +108,13 @@ std::map<std::string, double> tms_reference(StageContext& ctx,
   const std::string version = nwchem_version(ctx);
   const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
   auto cache = ctx.cache_dir / tms_cache_file_name(key);
-  if (auto found = cached(cache, key)) return *found;
-  ctx.log->info("computing the TMS reference ({}; once, cached in {})", key, cache.string());
+  // Without a version there is nothing to look up (an entry keyed "nwchem
+  // unknown" may hold another version's shieldings).
+  if (!version.empty())
+    if (auto found = cached(cache, key)) return *found;
+  ctx.log->info("computing the TMS reference ({}; once, cached in {})",
+                version.empty() ? key + " until its output names the version" : key,
+                ctx.cache_dir.string());
   chem::MoleculeInput tms_input{chem::MoleculeInput::Format::smiles, "C[Si](C)(C)C", 0, 1, "TMS"};
   auto tms = chem::load_molecule(tms_input, {});
   auto dir = ctx.paths.scratch() / "average" / "tms";
@@ -97,13 +137,24 @@ std::map<std::string, double> tms_reference(StageContext& ctx,
   }
   double sigma_h = sums["H"].first / sums["H"].second;
   double sigma_c = sums["C"].first / sums["C"].second;
+  // The entry is keyed by the version of the NWChem that computed it, as its
+  // own output says: never by a version that is unknown or another run's.
+  const std::string computed_with = sh.nwchem_version.empty() ? opt.nwchem_version
+                                                              : sh.nwchem_version;
+  if (computed_with.empty()) {
+    ctx.log->warn("the TMS reference's NWChem outputs name no NWChem version: it is used for "
+                  "this job but not cached (its cache key must carry the version)");
+    return {{"H", sigma_h}, {"C", sigma_c}};
+  }
+  const std::string stored_key = tms_cache_key(ctx.preset(), ctx.solvent(), computed_with);
+  cache = ctx.cache_dir / tms_cache_file_name(stored_key);
   fs::create_directories(ctx.cache_dir);
-  queue::write_file_atomic(cache, json{{"key", key},
+  queue::write_file_atomic(cache, json{{"key", stored_key},
                                        {"preset", std::string(ctx.preset().name)},
                                        {"solvent", std::string(ctx.solvent().key)},
                                        {"geometry_level", level_label(ctx.preset().geometry)},
                                        {"shielding_level", level_label(ctx.preset().shielding)},
-                                       {"nwchem_version", version},
+                                       {"nwchem_version", computed_with},
                                        {"sigma_H", sigma_h},
                                        {"sigma_C", sigma_c},
                                        {"computed_at", iso_now()}}

@@ -2,6 +2,10 @@
 // levels without regression factors: computed once (optimisation + shielding
 // of tetramethylsilane) and cached, keyed by everything that changes it - both
 // levels (functional, basis, grid), the COSMO solvent and the NWChem version.
+// The version is looked up as the job's NWChem outputs name it (status.json,
+// else the outputs in its logs/: a resumed job whose NWChem runs are done);
+// an entry is written under the version the TMS runs' own outputs name, and
+// not at all when they name none, so no entry ever says "nwchem unknown".
 #pragma once
 #include <functional>
 #include <map>

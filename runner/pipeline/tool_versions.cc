@@ -1,7 +1,7 @@
 // find_tools, capture_output and the cached version table.
 #include "runner/pipeline/tool_versions.h"
 
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -24,18 +24,24 @@ std::string first_match(const std::string& text, const std::regex& re) {
 
 std::string capture_output(const std::vector<std::string>& argv, const fs::path& dir,
                            const std::map<std::string, std::string>& env) {
+  // The output goes to a new file (O_EXCL | O_NOFOLLOW, mode 0600) in a folder
+  // of its own whose name nobody can guess (mkdtemp: mode 0700), both removed
+  // afterwards: `dir` may be a shared one like /tmp.
+  std::string private_dir = (dir / "qmnmr-capture-XXXXXX").string();
+  if (!::mkdtemp(private_dir.data())) return {};
   container::ProcessSpec spec;
   spec.argv = argv;
   spec.cwd = dir;
   spec.env = container::current_environment(env);
-  spec.stdout_path = dir / ("capture-" + std::to_string(::getpid()) + ".txt");
+  spec.stdout_path = fs::path(private_dir) / "output.txt";
   spec.stderr_path = spec.stdout_path;
+  spec.output_mode = container::OutputMode::create_private;
   spec.timeout = std::chrono::seconds(60);
   container::run_process(spec);
+  std::string text;
   std::error_code ec;
-  if (!fs::exists(spec.stdout_path, ec)) return {};
-  auto text = queue::read_file(spec.stdout_path);
-  fs::remove(spec.stdout_path, ec);
+  if (fs::is_regular_file(spec.stdout_path, ec)) text = queue::read_file(spec.stdout_path);
+  fs::remove_all(private_dir, ec);
   return text;
 }
 
@@ -86,6 +92,14 @@ const nlohmann::json& tool_versions() {
                                 : nlohmann::json();
     }
   });
+  return versions;
+}
+
+nlohmann::json job_tool_versions(const nlohmann::json& found, const nlohmann::json& recorded) {
+  nlohmann::json versions = found.is_object() ? found : nlohmann::json::object();
+  if (recorded.is_object() && recorded.contains("nwchem") && recorded["nwchem"].is_string() &&
+      !recorded["nwchem"].get<std::string>().empty())
+    versions["nwchem"] = recorded["nwchem"];
   return versions;
 }
 

@@ -24,7 +24,9 @@ struct ToolInfo {
 };
 
 // Runs argv in `dir` through the supervisor (60 s limit) and returns its
-// stdout and stderr together; "" when it could not run.
+// stdout and stderr together; "" when it could not run. They are captured in a
+// private file (mode 0600, created new in a mkdtemp folder under `dir`,
+// removed afterwards), never at a name another user could guess or plant.
 std::string capture_output(const std::vector<std::string>& argv, const std::filesystem::path& dir,
                            const std::map<std::string, std::string>& env = {});
 
@@ -39,5 +41,12 @@ std::string nwchem_version_from_output(std::string_view text);
 // {"xtb": "6.5.1", "mpirun": "4.1.4", "crest": null, ...}, found once per
 // process and cached.
 const nlohmann::json& tool_versions();
+
+// What a job records as its tool_versions when a process starts or resumes it:
+// `found` (tool_versions()) with the "nwchem" entry of `recorded` (what the job
+// recorded before, status.json's tool_versions) kept. NWChem's version is only
+// ever read from the job's own NWChem outputs and keys the TMS reference, so a
+// resumed job whose NWChem runs are done must not lose it.
+nlohmann::json job_tool_versions(const nlohmann::json& found, const nlohmann::json& recorded);
 
 }  // namespace qmnmr::runner

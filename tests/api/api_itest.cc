@@ -165,6 +165,21 @@ TEST_F(ApiItest, EveryRouteAndEveryErrorWithoutAWorker) {
   EXPECT_EQ(l["jobs"][0]["input_name"], "Ethane");
   expect_problem(c.Get("/api/v1/jobs?status=bogus"), 422, "status");
   expect_problem(c.Get("/api/v1/jobs?limit=0"), 422, "limit");
+  auto second = c.Get("/api/v1/jobs?limit=1&offset=1");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(body_of(second)["total"], 2);
+  ASSERT_EQ(body_of(second)["jobs"].size(), 1u);
+  EXPECT_EQ(body_of(second)["jobs"][0]["job_id"], id) << "the older job on the second page";
+  auto past = c.Get("/api/v1/jobs?limit=5&offset=7");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(body_of(past)["total"], 2);
+  EXPECT_TRUE(body_of(past)["jobs"].empty());
+  EXPECT_EQ(c.Get("/api/v1/jobs?limit=200")->status, 200);
+  auto too_many = c.Get("/api/v1/jobs?limit=201");
+  expect_problem(too_many, 422, "limit");
+  EXPECT_NE(body_of(too_many)["detail"]["detail"].get<std::string>().find("200"),
+            std::string::npos)
+      << too_many->body;
 
   // Cancel: a queued job at once (DELETE), then again is a conflict; POST .../cancel.
   auto del = c.Delete(("/api/v1/jobs/" + id).c_str());
@@ -227,6 +242,111 @@ TEST_F(ApiItest, ATokenGuardsSubmitAndCancelButNotReading) {
   EXPECT_EQ(sent->get_header_value("Location").rfind("/status/j-", 0), 0u);
 }
 
+// Without QMNMR_API_TOKEN, another site's page cannot submit or cancel
+// through a visitor's browser: a request whose Origin (or, without one,
+// Referer) is not this server is refused with 403 and why; this server's own
+// page and clients that send neither (curl, scripts) go on working.
+TEST_F(ApiItest, WithoutATokenCrossSitePostsAreRefusedAndSameSiteOnesAccepted) {
+  start_server();
+  auto c = client();
+  const std::string self = "http://127.0.0.1:" + std::to_string(port_);
+  const std::string body = R"({"smiles": "C", "solvent": "vacuum", "preset": "test"})";
+  auto total = [&] { return body_of(c.Get("/api/v1/jobs"))["total"].get<int>(); };
+
+  // curl and scripts: no Origin, no Referer.
+  auto plain = c.Post("/api/v1/jobs", body, "application/json");
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->status, 202) << plain->body;
+  const std::string id = body_of(plain)["job_id"];
+
+  // Another site's form, posting to the API (a text/plain form body is JSON enough).
+  httplib::Headers evil = {{"Origin", "http://evil.example"}};
+  auto refused = c.Post("/api/v1/jobs", evil, body, "text/plain");
+  expect_problem(refused, 403);
+  const std::string why = body_of(refused)["detail"]["detail"];
+  EXPECT_NE(why.find("http://evil.example"), std::string::npos) << why;
+  EXPECT_NE(why.find("QMNMR_API_TOKEN"), std::string::npos) << why;
+  EXPECT_EQ(body_of(refused)["detail"]["title"], "Cross-Site Request Refused");
+  // Same host, another port is another site; so is an Origin of "null".
+  const httplib::Headers other_port = {{"Origin", "http://127.0.0.1:1"}};
+  expect_problem(c.Post("/api/v1/jobs", other_port, body, "application/json"), 403);
+  const httplib::Headers null_origin = {{"Origin", "null"}};
+  expect_problem(c.Post("/api/v1/jobs", null_origin, body, "application/json"), 403);
+  // No Origin, but a Referer of another site.
+  const httplib::Headers evil_referer = {{"Referer", "https://evil.example/page.html"}};
+  expect_problem(c.Post("/api/v1/jobs", evil_referer, body, "application/json"), 403);
+  httplib::MultipartFormDataItems mol = {{"file", kEthaneMol, "ethane.mol", ""}};
+  expect_problem(c.Post("/api/v1/jobs/upload", evil, mol), 403);
+  // The page's own form, posted from elsewhere: the form again, with why, as 403.
+  httplib::Params form{{"smiles", "C"}, {"solvent", "vacuum"}, {"preset", "test"}};
+  auto page = c.Post("/submit", evil, form);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 403);
+  EXPECT_NE(page->body.find("evil.example"), std::string::npos);
+  // Cancel from elsewhere, by POST and by DELETE: the job stays queued.
+  expect_problem(c.Post(("/api/v1/jobs/" + id + "/cancel").c_str(), evil, std::string(),
+                        "text/plain"),
+                 403);
+  expect_problem(c.Delete(("/api/v1/jobs/" + id).c_str(), evil), 403);
+  EXPECT_EQ(body_of(c.Get(("/api/v1/jobs/" + id).c_str()))["status"], "queued");
+  EXPECT_EQ(total(), 1) << "nothing queued by the refused requests";
+
+  // This server's own page: its Origin, or its Referer, is the Host it talks to.
+  const httplib::Headers own_page = {{"Origin", self}, {"Referer", self + "/"}};
+  auto own = c.Post("/submit", own_page, form);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 303) << own->body;
+  const httplib::Headers own_referer = {{"Referer", self + "/status/x"}};
+  auto referred = c.Post("/api/v1/jobs", own_referer, body, "application/json");
+  ASSERT_TRUE(referred);
+  EXPECT_EQ(referred->status, 202) << referred->body;
+  const httplib::Headers own_origin = {{"Origin", self}};
+  auto cancelled = c.Post(("/api/v1/jobs/" + id + "/cancel").c_str(), own_origin, std::string(),
+                          "text/plain");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, 200) << cancelled->body;
+  EXPECT_EQ(total(), 3);
+  // Reading is never refused.
+  EXPECT_EQ(c.Get(("/api/v1/jobs/" + id).c_str(), evil)->status, 200);
+}
+
+// A 500 answer says that the server failed and names an error id, never the
+// internal text; the server's log has the text under that id.
+TEST_F(ApiItest, AnInternalErrorAnswers500WithAnIdAndLogsTheCause) {
+  start_server();
+  auto c = client();
+  auto post = c.Post("/api/v1/jobs", R"({"smiles": "C", "preset": "test"})", "application/json");
+  ASSERT_TRUE(post);
+  ASSERT_EQ(post->status, 202) << post->body;
+  const std::string id = body_of(post)["job_id"];
+  // A status.json damaged on disk: reading it fails inside the job store.
+  const auto status_path = store_.status_path(id);
+  queue::write_file_atomic(status_path, "{not json");
+  for (const std::string& path : {"/api/v1/jobs/" + id, "/status/" + id}) {
+    auto r = c.Get(path.c_str());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500) << path << ": " << r->body;
+    const auto j = body_of(r);
+    EXPECT_EQ(j["detail"]["status"], 500);
+    EXPECT_EQ(j["detail"]["title"], "Internal Server Error");
+    const std::string error_id = j["detail"]["error_id"];
+    EXPECT_TRUE(std::regex_match(error_id, std::regex("e-[0-9a-f]{16}"))) << error_id;
+    const std::string detail = j["detail"]["detail"];
+    EXPECT_NE(detail.find(error_id), std::string::npos) << detail;
+    for (const std::string& internal : {status_path.string(), std::string("not valid JSON"),
+                                       data_.string(), std::string("status.json")})
+      EXPECT_EQ(r->body.find(internal), std::string::npos) << internal << " in " << r->body;
+    ASSERT_TRUE(wait_until(
+        [&] { return server_->err().find("error id " + error_id) != std::string::npos; }, 5s))
+        << server_->err();
+    const std::string log = server_->err();
+    const std::string line = log.substr(log.find("error id " + error_id));
+    EXPECT_NE(line.substr(0, line.find('\n')).find("not valid JSON"), std::string::npos) << line;
+  }
+  server_->signal(SIGINT);
+  EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
+}
+
 TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanBeRead) {
   start_server();
   QmnmrProcess worker({"worker"}, env(), logs_, "worker");
@@ -260,13 +380,13 @@ TEST_F(ApiItest, FourClientsSubmitAtOnceAWorkerRunsEveryJobOnceAndTheResultsCanB
   ASSERT_TRUE(wait_until(
       [&] {
         auto t0 = std::chrono::steady_clock::now();
-        auto l = c.Get("/api/v1/jobs?status=complete&limit=500");
+        auto l = c.Get("/api/v1/jobs?status=complete&limit=200");
         slowest = std::max(slowest, std::chrono::duration<double>(
                                         std::chrono::steady_clock::now() - t0).count());
         return l && body_of(l)["total"] == static_cast<int>(ids.size());
       },
       300s, 500ms))
-      << c.Get("/api/v1/jobs?limit=500")->body << worker.err();
+      << c.Get("/api/v1/jobs?limit=200")->body << worker.err();
   EXPECT_LT(slowest, 2.0) << "a list request took " << slowest << " s while the worker ran";
 
   for (const auto& id : ids) {

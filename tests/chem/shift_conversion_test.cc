@@ -24,6 +24,33 @@ TEST(ShiftConversion, ProductionChcl3Regression) {
   EXPECT_NE(j["source"].get<std::string>().find("10.3390/molecules28062449"), std::string::npos);
 }
 
+// results.json's shift_conversion names both: DELTA50's authors (Cohen et
+// al.) for the data, the qm-nmr-calc project for the fitted factors.
+TEST(ShiftConversion, TheRegressionCitesDelta50sAuthorsAndWhoFittedTheFactors) {
+  const Preset& p = find_preset("production");
+  for (Nucleus n : {Nucleus::h1, Nucleus::c13}) {
+    auto j = shift_conversion_for(p, find_solvent("dmso"), n).to_json();
+    const std::string source = j["source"].get<std::string>();
+    EXPECT_NE(source.find("Cohen"), std::string::npos) << source;
+    EXPECT_NE(source.find("qm-nmr-calc"), std::string::npos) << source;
+    EXPECT_EQ(source.find("Grimblat"), std::string::npos) << source;
+    ASSERT_TRUE(j.contains("citation")) << j.dump();
+    const std::string data = j["citation"]["reference_data"].get<std::string>();
+    EXPECT_NE(data.find("Cohen, Wood, Lam, Buevich, Sherer, Reibarkh, Williamson and Martin"),
+              std::string::npos)
+        << data;
+    EXPECT_NE(data.find("Molecules 2023, 28, 2449"), std::string::npos) << data;
+    EXPECT_NE(data.find("doi:10.3390/molecules28062449"), std::string::npos) << data;
+    const std::string factors = j["citation"]["factors"].get<std::string>();
+    EXPECT_NE(factors.find("qm-nmr-calc"), std::string::npos) << factors;
+    EXPECT_NE(factors.find("NWChem and COSMO"), std::string::npos) << factors;
+  }
+  // TMS at the same level cites no regression.
+  auto tms = shift_conversion_for(find_preset("draft"), find_solvent("chcl3"), Nucleus::h1, 31.9)
+                 .to_json();
+  EXPECT_FALSE(tms.contains("citation"));
+}
+
 TEST(ShiftConversion, CarbonInDcmAndVacuum) {
   const Preset& p = find_preset("production");
   ShiftConversion dcm = shift_conversion_for(p, find_solvent("dcm"), Nucleus::c13);

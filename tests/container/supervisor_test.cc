@@ -108,6 +108,33 @@ TEST_F(SupervisorTest, StdoutAndStderrLandInFiles) {
   EXPECT_EQ(slurp(spec.stderr_path), "to-err\nto-err\n");
 }
 
+// A private output file is only ever created new, mode 0600; a name that is
+// there already - a symlink planted there above all - is not followed.
+TEST_F(SupervisorTest, PrivateOutputIsCreatedNewWithMode0600AndNeverFollowsASymlink) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo secret"};
+  spec.stdout_path = spec.stderr_path = dir_.path() / "private.txt";
+  spec.output_mode = OutputMode::create_private;
+  ASSERT_TRUE(run_process(spec).ok());
+  EXPECT_EQ(slurp(spec.stdout_path), "secret\n");
+  EXPECT_EQ(fs::status(spec.stdout_path).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  // Run again: the file exists, so the program does not start.
+  Outcome again = run_process(spec);
+  EXPECT_EQ(again.kind, Outcome::Kind::failed_to_start);
+  EXPECT_EQ(slurp(spec.stdout_path), "secret\n");
+
+  const fs::path victim = dir_.path() / "victim.txt";
+  { std::ofstream(victim) << "untouched\n"; }
+  spec.stdout_path = spec.stderr_path = dir_.path() / "planted.txt";
+  fs::create_symlink(victim, spec.stdout_path);
+  Outcome planted = run_process(spec);
+  EXPECT_EQ(planted.kind, Outcome::Kind::failed_to_start);
+  EXPECT_NE(planted.error.find("planted.txt"), std::string::npos) << planted.error;
+  EXPECT_EQ(slurp(victim), "untouched\n");
+}
+
 TEST_F(SupervisorTest, SharedLogFileKeepsBothStreams) {
   ProcessSpec spec;
   spec.argv = {"sh", "-c", "echo one; echo two >&2; echo three"};

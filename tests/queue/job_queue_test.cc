@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "queue/error.h"
 #include "support/temp_dir.h"
@@ -111,7 +112,7 @@ PRAGMA user_version = 1;
     ASSERT_EQ(kQueueApplicationId, 1902997105);
   }
   JobQueue q(path);
-  EXPECT_EQ(q.schema_version(), 2);
+  EXPECT_EQ(q.schema_version(), kQueueSchemaVersion);
   auto rec = q.get("old-job");
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->claims, 1);  // back-filled from attempts
@@ -141,7 +142,8 @@ TEST(JobQueueSchema, RefusesANewerSchema) {
     JobQueue q(path);
     FAIL() << "opened a database with a newer schema";
   } catch (const QueueError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("has schema version 5 but this qmnmr knows 2; upgrade qmnmr"));
+    EXPECT_THAT(e.what(), HasSubstr("has schema version 5 but this qmnmr knows " +
+                                    std::to_string(kQueueSchemaVersion) + "; upgrade qmnmr"));
   }
   RawDb raw(path);
   EXPECT_EQ(raw.scalar("PRAGMA user_version"), "5");  // left untouched
@@ -460,6 +462,56 @@ TEST_F(JobQueueTest, ListAndCountByState) {
   EXPECT_EQ(counts[JobState::running], 1);
   EXPECT_EQ(counts[JobState::complete], 1);
   EXPECT_EQ(counts[JobState::failed], 0);
+}
+
+// The job list's pages come from SQL: newest first (ties of created_at in
+// submission order, reversed), every job on exactly one page, each page with
+// the total of the whole list or of its state; an offset past the end gives
+// no rows and still the total.
+TEST_F(JobQueueTest, PagesOfTheJobListAreNewestFirstAndHoldEveryJobOnce) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 23; ++i) {
+    if (i % 3 == 0) clock.t += 1.0;  // three jobs share each second
+    ids.push_back(q.submit({{"n", i}}));
+  }
+  std::set<std::string> completed;
+  for (int i = 0; i < 5; ++i) {
+    auto c = q.claim("w", seconds(60));
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(q.complete(*c));
+    completed.insert(c->id);
+  }
+  const std::vector<std::string> newest_first(ids.rbegin(), ids.rend());
+  std::vector<std::string> seen;
+  for (size_t offset = 0; offset < 28; offset += 7) {
+    const auto page = q.page(std::nullopt, 7, offset);
+    EXPECT_EQ(page.total, 23) << "offset " << offset;
+    EXPECT_EQ(page.jobs.size(), std::min<size_t>(7, 23 - offset)) << "offset " << offset;
+    for (const auto& r : page.jobs) seen.push_back(r.id);
+  }
+  EXPECT_EQ(seen, newest_first);
+
+  std::vector<std::string> complete_newest_first;
+  for (const auto& id : newest_first)
+    if (completed.count(id)) complete_newest_first.push_back(id);
+  const auto complete = q.page(JobState::complete, 2, 1);
+  EXPECT_EQ(complete.total, 5);
+  ASSERT_EQ(complete.jobs.size(), 2u);
+  EXPECT_EQ(complete.jobs[0].id, complete_newest_first[1]);
+  EXPECT_EQ(complete.jobs[1].id, complete_newest_first[2]);
+  EXPECT_EQ(complete.jobs[0].state, JobState::complete);
+  EXPECT_EQ(complete.jobs[0].input["n"].is_number(), true) << "whole records";
+
+  const auto past = q.page(JobState::queued, 10, 100);
+  EXPECT_EQ(past.total, 18);
+  EXPECT_TRUE(past.jobs.empty());
+  EXPECT_EQ(q.page(JobState::failed, 10, 0).total, 0);
+
+  // The pages walk an index, newest first, rather than sorting the table.
+  RawDb raw(db_path);
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                       "('jobs_newest', 'jobs_newest_by_state')"),
+            "2");
 }
 
 TEST_F(JobQueueTest, SubmitAsValidatesTheIdAndRefusesDuplicates) {

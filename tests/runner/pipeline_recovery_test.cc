@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 #include "runner/pipeline/nwchem_run.h"
 #include "runner/pipeline/stage_context.h"
 #include "runner/pipeline/tms_reference.h"
+#include "runner/pipeline/tool_versions.h"
 #include "support/fake_tool_runner.h"
 #include "support/molecules.h"
 #include "support/temp_dir.h"
@@ -505,7 +507,12 @@ TEST(PipelineMirrorImages, AMirrorConformerTakesItsPartnersResultsWithoutARunOfI
     EXPECT_DOUBLE_EQ(two.geometry.atoms[i].y, one.geometry.atoms[i].y);
   }
   for (auto& c : h.ctx.ensemble.conformers) c.state = ConformerState::dft_selected;
-  h.status.doc().erase("tool_versions");  // no TMS reference beside: not this test's business
+  // No TMS reference beside (not this test's business): it is in the cache
+  // under the version the optimisation's output named.
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
+  fs::create_directories(h.ctx.cache_dir);
+  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
+                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
   h.tools.script("nwchem_shielding_", {captured("nwchem/water_shielding_chcl3.out")});
   stage_shielding(h.ctx);
   ASSERT_EQ(h.nwchem_calls().size(), 2u);
@@ -561,6 +568,141 @@ TEST(PipelineMirrorImages, ATwinWhosePartnerCollapsesFollowsWhatItCollapsedOntoA
   int shielding_runs = 0;
   for (const auto& c : h.nwchem_calls()) shielding_runs += c.log_name.starts_with("nwchem_shielding_");
   EXPECT_EQ(shielding_runs, 1);
+}
+
+}  // namespace
+}  // namespace qmnmr::runner
+
+namespace qmnmr::runner {
+namespace {
+
+// An NWChem output of `g` in the lines chem::parse_nwchem_output reads - the
+// header naming `version` (no version when empty), the coordinates, the
+// energy, and "Optimization converged" or, given `isotropic` by element, each
+// atom's shielding - for TMS, which no captured output covers.
+std::string made_nwchem_output(const chem::Geometry& g, const std::string& version,
+                               const std::map<std::string, double>& isotropic = {}) {
+  std::string out = "              Northwest Computational Chemistry Package" +
+                    (version.empty() ? std::string() : " (NWChem) " + version) + "\n\n";
+  out += " Output coordinates in angstroms (scale by  1.889725989 to convert to a.u.)\n\n"
+         "  No.       Tag          Charge          X              Y              Z\n"
+         " ---- ---------------- ---------- -------------- -------------- --------------\n";
+  char line[200];
+  for (size_t i = 0; i < g.atoms.size(); ++i) {
+    const auto& a = g.atoms[i];
+    std::snprintf(line, sizeof line, "  %3zu %-16s %10.4f %14.8f %14.8f %14.8f\n", i + 1,
+                  a.symbol.c_str(), 1.0, a.x, a.y, a.z);
+    out += line;
+  }
+  out += "\n         Total DFT energy =    -448.123456789000\n";
+  if (isotropic.empty()) {
+    out += "\n      Optimization converged\n";
+  } else {
+    out += "\n          Chemical Shielding Tensors (GIAO, in ppm)\n";
+    for (size_t i = 0; i < g.atoms.size(); ++i) {
+      std::snprintf(line, sizeof line, "      Atom: %4zu  %s\n           isotropic = %12.4f\n",
+                    i + 1, g.atoms[i].symbol.c_str(), isotropic.at(g.atoms[i].symbol));
+      out += line;
+    }
+  }
+  return out + "\n Total times  cpu:        0.4s     wall:        0.6s\n";
+}
+
+// The harness set for the TMS reference of the test level: xtb absent (the
+// optimiser's own guess), and the TMS runs answered by made outputs naming
+// `version`.
+void script_tms_runs(Harness& h, const std::string& version) {
+  FakeResponse no_xtb;
+  no_xtb.cannot_start = true;
+  h.tools.script("xtb_hessian_", {no_xtb});
+  const auto tms = testing::molecule_from_smiles("C[Si](C)(C)C").geometry;
+  h.tools.script("nwchem_tms_opt", {FakeResponse{made_nwchem_output(tms, version), 0, {}, {}}});
+  h.tools.script("nwchem_tms_shielding",
+                 {FakeResponse{made_nwchem_output(tms, version, {{"C", 190.5}, {"H", 31.25},
+                                                                  {"Si", 400.0}}),
+                               0, {}, {}}});
+}
+
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A resumed job whose NWChem runs are done: the worker and `qmnmr run` keep
+// the NWChem version the job recorded in status.json when they refresh the
+// tool table (whose own "nwchem" entry is never there).
+TEST(PipelineTmsReference, ARefreshedToolTableKeepsTheNwchemVersionTheJobRecorded) {
+  const json found{{"xtb", "6.5.1"}, {"mpirun", "4.1.4"}, {"crest", nullptr}};
+  const json recorded{{"nwchem", "7.0.2"}, {"xtb", "6.4.0"}};
+  const json table = job_tool_versions(found, recorded);
+  EXPECT_EQ(table.value("nwchem", ""), "7.0.2");
+  EXPECT_EQ(table.value("xtb", ""), "6.5.1") << "the other programs as found now";
+  EXPECT_TRUE(table["crest"].is_null());
+  EXPECT_FALSE(job_tool_versions(found, json::object()).contains("nwchem"));
+  EXPECT_FALSE(job_tool_versions(found, json()).contains("nwchem"));
+}
+
+// The status holds no NWChem version (a build that overwrote it on resume),
+// but the job's logs hold its NWChem outputs: the reference is found in the
+// cache under the version they name, and no NWChem runs.
+TEST(PipelineTmsReference, AResumedJobFindsItsReferenceByTheVersionItsOutputsName) {
+  Harness h;
+  h.status.doc()["tool_versions"] = {{"xtb", "6.5.1"}};
+  fs::create_directories(h.paths.logs());
+  queue::write_file_atomic(h.paths.logs() / "nwchem_shielding_conf_001.out",
+                           testing::test_data("nwchem/water_shielding_chcl3.out"));
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
+  fs::create_directories(h.ctx.cache_dir);
+  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
+                           json{{"key", key}, {"sigma_H", 31.5}, {"sigma_C", 191.5}}.dump());
+  EXPECT_FALSE(tms_reference_to_compute(h.ctx)) << "it is in the cache";
+  const auto sigma = tms_reference(h.ctx);
+  EXPECT_DOUBLE_EQ(sigma.at("H"), 31.5);
+  EXPECT_DOUBLE_EQ(sigma.at("C"), 191.5);
+  EXPECT_TRUE(h.nwchem_calls().empty()) << h.nwchem_calls().front().log_name;
+  EXPECT_EQ(h.status.doc()["tool_versions"].value("nwchem", ""), "7.0.2");
+  EXPECT_EQ(files_in(h.ctx.cache_dir), std::vector<std::string>{tms_cache_file_name(key)})
+      << "no entry written";
+}
+
+// No version known before the TMS runs (no NWChem output yet, and an entry
+// keyed "nwchem unknown" by an older build in the cache): the reference is
+// computed and its entry is keyed by the version its own outputs name.
+TEST(PipelineTmsReference, AComputedReferenceIsKeyedByTheVersionItsOutputsName) {
+  Harness h;
+  const auto unknown = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "");
+  ASSERT_NE(unknown.find("nwchem unknown"), std::string::npos);
+  fs::create_directories(h.ctx.cache_dir);
+  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(unknown),
+                           json{{"key", unknown}, {"sigma_H", 1.0}, {"sigma_C", 2.0}}.dump());
+  script_tms_runs(h, "7.1.9");
+  const auto sigma = tms_reference(h.ctx);
+  EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25) << "computed, not the unknown version's entry";
+  EXPECT_DOUBLE_EQ(sigma.at("C"), 190.5);
+  ASSERT_EQ(h.nwchem_calls().size(), 2u);
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.1.9");
+  const auto entry = h.ctx.cache_dir / tms_cache_file_name(key);
+  ASSERT_TRUE(fs::exists(entry)) << "files: " << ::testing::PrintToString(files_in(h.ctx.cache_dir));
+  const auto stored = json::parse(queue::read_file(entry));
+  EXPECT_EQ(stored["key"], key);
+  EXPECT_EQ(stored["nwchem_version"], "7.1.9");
+  EXPECT_DOUBLE_EQ(stored["sigma_H"].get<double>(), 31.25);
+  const auto left = json::parse(queue::read_file(h.ctx.cache_dir / tms_cache_file_name(unknown)));
+  EXPECT_DOUBLE_EQ(left["sigma_H"].get<double>(), 1.0) << "the unknown entry is not rewritten";
+}
+
+// Outputs that name no version: the reference serves this job and is not cached.
+TEST(PipelineTmsReference, AReferenceWhoseOutputsNameNoVersionIsNotCached) {
+  Harness h;
+  script_tms_runs(h, "");
+  const auto sigma = tms_reference(h.ctx);
+  EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25);
+  EXPECT_EQ(h.nwchem_calls().size(), 2u);
+  EXPECT_TRUE(files_in(h.ctx.cache_dir).empty())
+      << ::testing::PrintToString(files_in(h.ctx.cache_dir));
 }
 
 }  // namespace
