@@ -84,7 +84,20 @@ void stage_dft_opt(StageContext& ctx) {
     geoms.push_back(c->geometry);
     energies.push_back(*c->dft_hartree);
   }
-  const auto collapsed = collapsed_conformers(ctx.molecule, geoms, energies);
+  auto collapsed = collapsed_conformers(ctx.molecule, geoms, energies);
+  for (auto it = collapsed.begin(); it != collapsed.end();) {
+    auto [i, onto] = *it;
+    if (opt[onto]->mirror_of == opt[i]->id) {
+      // A computed conformer collapsed onto its own twin (an achiral minimum):
+      // the one with the calculation stays and the twin is the copy.
+      opt[onto]->state = ConformerState::dft_duplicate;
+      ctx.log->info("conformer {}, the mirror image of conformer {}, is the same minimum: removed",
+                    opt[onto]->id, opt[i]->id);
+      it = collapsed.erase(it);
+      continue;
+    }
+    ++it;
+  }
   for (auto [i, onto] : collapsed) {
     opt[i]->state = ConformerState::dft_duplicate;
     ctx.log->info("conformer {} collapsed onto the minimum of conformer {}: removed", opt[i]->id,

@@ -554,7 +554,12 @@ TEST(PipelineMirrorImages, ATwinWhosePartnerCollapsesFollowsWhatItCollapsedOntoA
   ASSERT_EQ(cs[2].state, ConformerState::dft_optimized);
   EXPECT_EQ(cs[2].mirror_of, 1);
   stage_dft_filter(h.ctx);
-  h.status.doc().erase("tool_versions");  // no TMS reference beside
+  // No TMS reference beside: it is in the cache under the version the
+  // optimisation's output named.
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
+  fs::create_directories(h.ctx.cache_dir);
+  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
+                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
   h.tools.script("nwchem_shielding_", {captured("nwchem/butane_gauche_shielding_test.out")});
   stage_shielding(h.ctx);
   ASSERT_EQ(cs[2].state, ConformerState::shielded) << (cs[2].failure ? cs[2].failure->message : "");
@@ -703,6 +708,20 @@ TEST(PipelineTmsReference, AReferenceWhoseOutputsNameNoVersionIsNotCached) {
   EXPECT_EQ(h.nwchem_calls().size(), 2u);
   EXPECT_TRUE(files_in(h.ctx.cache_dir).empty())
       << ::testing::PrintToString(files_in(h.ctx.cache_dir));
+}
+
+TEST(PipelineMirrorImages, AConformerThatCollapsesOntoItsOwnTwinKeepsItsCalculation) {
+  // Water's mirror image is water: conformer 2 (computed) and its twin 1 are
+  // one minimum. Listed twin first, the twin would be kept as the original and
+  // the conformer with the calculation removed, leaving nothing to shield.
+  Harness h(2, std::nullopt);
+  h.add_conformer(1, ConformerState::selected).mirror_of = 2;
+  h.add_conformer(2, ConformerState::selected);
+  h.tools.script("nwchem_opt_", {captured("nwchem/water_opt_chcl3.out")});
+  stage_dft_opt(h.ctx);
+  const auto& cs = h.ctx.ensemble.conformers;
+  EXPECT_EQ(cs[0].state, ConformerState::dft_duplicate);
+  EXPECT_EQ(cs[1].state, ConformerState::dft_optimized);
 }
 
 }  // namespace
