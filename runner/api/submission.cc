@@ -9,7 +9,7 @@
 #include "chem/presets.h"
 #include "chem/solvents.h"
 #include "runner/api/problem.h"
-#include "runner/pipeline/pipeline.h"
+#include "runner/pipeline/request_molecule.h"
 
 namespace qmnmr::api {
 namespace {

@@ -1,0 +1,76 @@
+// resolve_molecule and load_request_molecule: the molecule of a request, checked.
+#include "runner/pipeline/request_molecule.h"
+
+#include <algorithm>
+#include <iterator>
+#include <set>
+
+#include "chem/basis_library.h"
+#include "chem/error.h"
+#include "chem/stereo.h"
+
+namespace qmnmr::runner {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Elements a level can run: its basis, or the heavy-element fallback.
+std::set<std::string> runnable_elements(const fs::path& dir, std::string_view basis,
+                                        const std::set<std::string>& heavy) {
+  auto out = chem::elements_in_basis(dir, basis);
+  out.insert(heavy.begin(), heavy.end());
+  return out;
+}
+
+std::set<std::string> allowed_elements(const chem::Preset& preset) {
+  auto dir = chem::default_basis_library_dir();
+  auto heavy = chem::elements_in_basis(dir, chem::kHeavyElementBasis);
+  auto geo = runnable_elements(dir, preset.geometry.basis, heavy);
+  auto shield = runnable_elements(dir, preset.shielding.basis, heavy);
+  std::set<std::string> both;
+  std::set_intersection(geo.begin(), geo.end(), shield.begin(), shield.end(),
+                        std::inserter(both, both.begin()));
+  return both;
+}
+
+chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset,
+                                 chem::StereoPolicy stereo) {
+  chem::LoadOptions options;
+  options.stereo = stereo;
+  options.allowed_elements = allowed_elements(preset);
+  options.basis_description = (preset.geometry.basis == preset.shielding.basis
+                                   ? std::string(preset.geometry.basis)
+                                   : std::string(preset.geometry.basis) + " and " +
+                                         std::string(preset.shielding.basis)) +
+                              " (or " + std::string(chem::kHeavyElementBasis) +
+                              " for the elements they lack)";
+  return chem::load_molecule(input, options);
+}
+
+}  // namespace
+
+std::vector<std::string> stereoisomers_to_run(const chem::Molecule& molecule) {
+  return chem::enumerate_stereoisomers(molecule, kMaxStereoisomers);
+}
+
+ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
+                                  bool all_stereoisomers) {
+  try {
+    return {load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse), {}};
+  } catch (const chem::ChemError&) {
+    if (!all_stereoisomers) throw;
+    // Ambiguous stereo, or another problem, which this load reports.
+    auto as_given = load_molecule_for(input, preset, chem::StereoPolicy::keep);
+    auto isomers = stereoisomers_to_run(as_given);
+    if (isomers.size() <= 1) throw;  // not a stereo ambiguity: the first error stands
+    return {std::move(as_given), std::move(isomers)};
+  }
+}
+
+chem::Molecule load_request_molecule(const JobRequest& request) {
+  return resolve_molecule(request.molecule, chem::find_preset(request.preset),
+                          request.stereoisomers == "all")
+      .molecule;
+}
+
+}  // namespace qmnmr::runner

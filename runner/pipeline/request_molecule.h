@@ -1,0 +1,39 @@
+// A request's molecule loaded and checked the way every client (the command
+// line, `qmnmr serve`, batch) and the prepare stage need it: the elements both
+// basis sets of the preset cover, the charge, multiplicity and size, the stereo
+// resolved, or, with --stereoisomers all, the stereoisomers to compute. No
+// program runs, so the API's submission check links without the stage machine.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "chem/molecule.h"
+#include "chem/presets.h"
+#include "runner/pipeline/job_request.h"
+
+namespace qmnmr::runner {
+
+// Most stereoisomers one job computes.
+inline constexpr size_t kMaxStereoisomers = 8;
+
+// The isomeric SMILES to compute for `molecule` loaded with its stereo left
+// as given: one entry per enantiomer pair. Throws chem::ChemError above
+// kMaxStereoisomers, naming the count.
+std::vector<std::string> stereoisomers_to_run(const chem::Molecule& molecule);
+
+// The job's molecule and, with --stereoisomers all when the input leaves more
+// than one, the stereoisomers to compute (then the molecule is as given).
+// Each form of the molecule is loaded once.
+struct ResolvedMolecule {
+  chem::Molecule molecule;
+  std::vector<std::string> isomers;
+};
+ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
+                                  bool all_stereoisomers);
+
+// Loads and checks the request's molecule: parsed, elements covered by both
+// basis sets of the preset, charge and multiplicity consistent, stereo
+// resolved (or refused). Throws chem::ChemError naming the fix. No program runs.
+chem::Molecule load_request_molecule(const JobRequest& request);
+
+}  // namespace qmnmr::runner
