@@ -14,6 +14,7 @@
 #include "chem/stereo.h"
 #include "chem/presets.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "runner/pipeline/request_molecule.h"
 #include "runner/pipeline/stage_context.h"
 #include "runner/pipeline/stereoisomers.h"
@@ -134,7 +135,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
     for (size_t i = 0; i < std::size(kStages); ++i)
       if (kStages[i].name == last) {
         ctx.ensemble =
-            Ensemble::from_json(json::parse(read_text(done_record(paths, last))).at("ensemble"));
+            Ensemble::from_json(queue::read_json_file(done_record(paths, last)).at("ensemble"));
         start = i + 1;
         log->info("resuming after stage {}", last);
       }

@@ -224,13 +224,23 @@ TEST_F(ApiItest, ADeeplyNestedBodyIsRefusedAndTheServerGoesOn) {
     expect_problem(r, 422, "calibration");
     EXPECT_NE(body_of(r)["detail"]["detail"].get<std::string>().find("64"), std::string::npos)
         << "the problem names the limit: " << r->body.substr(0, 400);
-    // The same as a form field of the upload route.
+    // The same as a form field of the upload route: larger than a calibration
+    // can be (413), and nested 10,000 deep in 20 kB (422).
     httplib::MultipartFormDataItems form = {{"file", kEthaneMol, "ethane.mol", ""},
                                             {"calibration", nested, "", ""}};
     auto up = c.Post("/api/v1/jobs/upload", form);
     ASSERT_TRUE(up) << "no answer to the upload: " << server_->err();
-    expect_problem(up, 422, "calibration");
+    expect_problem(up, 413, "calibration");
   }
+  httplib::MultipartFormDataItems form = {
+      {"file", kEthaneMol, "ethane.mol", ""},
+      {"calibration", std::string(10000, '[') + std::string(10000, ']'), "", ""}};
+  auto up = c.Post("/api/v1/jobs/upload", form);
+  ASSERT_TRUE(up) << "no answer to the upload: " << server_->err();
+  expect_problem(up, 422, "calibration");
+  EXPECT_NE(body_of(up)["detail"]["detail"].get<std::string>().find("limit of 64 levels"),
+            std::string::npos)
+      << up->body;
 
   // The server is alive and still queues ordinary jobs; nothing was queued before.
   auto health = c.Get("/health");
