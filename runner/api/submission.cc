@@ -111,7 +111,7 @@ Submission build(const Fields& f, chem::MoleculeInput molecule, const std::strin
     throw bad_field(r.calibration.is_null() ? "request" : "calibration", e.what());
   }
   try {
-    s.canonical_smiles = runner::load_request_molecule(r).canonical_smiles;
+    s.canonical_smiles = runner::load_request_molecule(r, /*embed=*/false).canonical_smiles;
   } catch (const chem::ChemError& e) {
     if (molecule_field == "smiles")
       throw ApiProblem(422, "invalid-smiles", "Invalid SMILES String", e.what(), "smiles");

@@ -34,9 +34,10 @@ std::set<std::string> allowed_elements(const chem::Preset& preset) {
 }
 
 chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset,
-                                 chem::StereoPolicy stereo) {
+                                 chem::StereoPolicy stereo, bool embed) {
   chem::LoadOptions options;
   options.stereo = stereo;
+  options.embed = embed;
   options.allowed_elements = allowed_elements(preset);
   options.basis_description = (preset.geometry.basis == preset.shielding.basis
                                    ? std::string(preset.geometry.basis)
@@ -54,22 +55,23 @@ std::vector<std::string> stereoisomers_to_run(const chem::Molecule& molecule) {
 }
 
 ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
-                                  bool all_stereoisomers) {
+                                  bool all_stereoisomers, bool embed) {
   try {
-    return {load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse), {}};
+    return {load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse, embed),
+            {}};
   } catch (const chem::ChemError&) {
     if (!all_stereoisomers) throw;
     // Ambiguous stereo, or another problem, which this load reports.
-    auto as_given = load_molecule_for(input, preset, chem::StereoPolicy::keep);
+    auto as_given = load_molecule_for(input, preset, chem::StereoPolicy::keep, embed);
     auto isomers = stereoisomers_to_run(as_given);
     if (isomers.size() <= 1) throw;  // not a stereo ambiguity: the first error stands
     return {std::move(as_given), std::move(isomers)};
   }
 }
 
-chem::Molecule load_request_molecule(const JobRequest& request) {
+chem::Molecule load_request_molecule(const JobRequest& request, bool embed) {
   return resolve_molecule(request.molecule, chem::find_preset(request.preset),
-                          request.stereoisomers == "all")
+                          request.stereoisomers == "all", embed)
       .molecule;
 }
 

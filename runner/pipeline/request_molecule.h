@@ -28,12 +28,14 @@ struct ResolvedMolecule {
   chem::Molecule molecule;
   std::vector<std::string> isomers;
 };
+// `embed` false: no starting geometry for SMILES or 2D SDF input (chem::LoadOptions::embed).
 ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
-                                  bool all_stereoisomers);
+                                  bool all_stereoisomers, bool embed = true);
 
 // Loads and checks the request's molecule: parsed, elements covered by both
 // basis sets of the preset, charge and multiplicity consistent, stereo
 // resolved (or refused). Throws chem::ChemError naming the fix. No program runs.
-chem::Molecule load_request_molecule(const JobRequest& request);
+// The checks before a job is queued pass `embed` false: the worker embeds.
+chem::Molecule load_request_molecule(const JobRequest& request, bool embed = true);
 
 }  // namespace qmnmr::runner
