@@ -1,6 +1,8 @@
 // Calibration documents: reading, writing, and whether one applies to a job.
 #include "chem/calibration.h"
 
+#include <cstdint>
+
 #include "chem/error.h"
 #include "chem/shift_conversion.h"
 
@@ -41,6 +43,9 @@ Calibration calibration_from_json(const json& j, const std::string& origin) {
   };
   if (!j.is_object() || !j.contains("qmnmr_calibration"))
     throw fail("not a qmnmr calibration (no \"qmnmr_calibration\" field)");
+  if (const auto bytes = j.dump().size(); bytes > kMaxCalibrationBytes)
+    throw fail("the document is " + std::to_string(bytes) + " bytes, more than the limit of " +
+               std::to_string(kMaxCalibrationBytes) + " (qmnmr writes one of under 1 kB)");
   if (j["qmnmr_calibration"] != kFormatVersion)
     throw fail("format version " + j["qmnmr_calibration"].dump() + " is not " +
                std::to_string(kFormatVersion));
@@ -58,7 +63,20 @@ Calibration calibration_from_json(const json& j, const std::string& origin) {
   text("solvent", c.solvent, true);
   text("geometry", c.geometry, false);
   text("set", c.set, false);
-  c.compounds = j.value("compounds", 0);
+  // A count: a JSON whole number in range (get<int>() would narrow 4294967296 to 0).
+  auto count = [&](const json& obj, const char* key, const std::string& label) {
+    if (!obj.contains(key)) return 0;
+    const json& v = obj[key];
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxCalibrationCount)
+                          : v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
+                                v.get<std::int64_t>() <= kMaxCalibrationCount;
+    if (!fits)
+      throw fail(label + " must be a whole number from 0 to " +
+                 std::to_string(kMaxCalibrationCount));
+    return static_cast<int>(v.get<std::int64_t>());
+  };
+  c.compounds = count(j, "compounds", "\"compounds\"");
   if (!j.contains("nuclei") || !j["nuclei"].is_object() || j["nuclei"].empty())
     throw fail("\"nuclei\" holds no fitted line");
   for (const auto& [nucleus, l] : j["nuclei"].items()) {
@@ -66,10 +84,13 @@ Calibration calibration_from_json(const json& j, const std::string& origin) {
     for (const char* key : {"slope", "intercept", "cv_mae"})
       if (!l.contains(key) || !l[key].is_number())
         throw fail(nucleus + "." + key + " is missing or not a number");
+    for (const char* key : {"cv_rmsd", "in_sample_mae", "in_sample_rmsd"})
+      if (l.contains(key) && !l[key].is_number())
+        throw fail(nucleus + "." + key + " is not a number");
     CalibrationLine line;
     line.slope = l["slope"];
     line.intercept = l["intercept"];
-    line.n = l.value("n", 0);
+    line.n = count(l, "n", nucleus + ".n");
     line.cv_mae = l["cv_mae"];
     line.cv_rmsd = l.value("cv_rmsd", 0.0);
     line.in_sample_mae = l.value("in_sample_mae", 0.0);

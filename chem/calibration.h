@@ -4,6 +4,7 @@
 // leave-one-compound-out errors as the uncertainty of each shift it makes.
 // It applies only to the preset and solvent it was fitted at.
 #pragma once
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@
 namespace qmnmr::chem {
 
 enum class Nucleus;
+
+// Largest calibration document read (a --calibration file, an API field, a
+// job's input): qmnmr writes one of under 1 kB.
+inline constexpr std::size_t kMaxCalibrationBytes = 64 * 1024;
+// Largest count in one (compounds, n): far beyond any set of measured shifts.
+inline constexpr int kMaxCalibrationCount = 1'000'000;
 
 struct CalibrationLine {
   double slope = 0, intercept = 0;
@@ -39,7 +46,9 @@ struct Calibration {
 };
 
 // Reads a calibration document; throws ChemError naming `origin` (the file)
-// and the missing or wrong field.
+// and the missing or wrong field, also for a document larger than
+// kMaxCalibrationBytes or a count that is not a whole number up to
+// kMaxCalibrationCount.
 Calibration calibration_from_json(const nlohmann::json& j, const std::string& origin);
 
 // Throws ChemError when `c` was fitted at another level or solvent than the

@@ -50,10 +50,11 @@ Geometry parse_frame(const std::vector<std::string_view>& lines, size_t& i) {
     throw ChemError("xyz line " + std::to_string(i + 1) +
                     ": expected the atom count (a positive whole number), found '" +
                     std::string(lines[i]) + "'");
-  if (i + 2 + count > lines.size())
+  // Compared without adding to `count`: a count near SIZE_MAX would wrap around.
+  const size_t available = lines.size() > i + 2 ? lines.size() - i - 2 : 0;
+  if (count > available)
     throw ChemError("xyz: the header says " + std::to_string(count) + " atoms but only " +
-                    std::to_string(lines.size() > i + 2 ? lines.size() - i - 2 : 0) +
-                    " atom lines follow");
+                    std::to_string(available) + " atom lines follow");
   Geometry g;
   g.comment = std::string(lines[i + 1]);
   for (size_t k = 0; k < count; ++k) {

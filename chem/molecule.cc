@@ -161,6 +161,17 @@ std::string canonical_smiles_of(const RDKit::RWMol& mol) {
   }
 }
 
+std::string format_name(MoleculeInput::Format f);
+
+// Refuses a parsed input of more atoms than any molecule qmnmr computes could
+// bring, before anything walks its graph.
+void check_input_atoms(size_t atoms, MoleculeInput::Format format) {
+  if (atoms > kMaxInputAtoms)
+    throw ChemError("the " + format_name(format) + " input has " + std::to_string(atoms) +
+                    " atoms, more than qmnmr reads (" + std::to_string(kMaxInputAtoms) +
+                    "); qmnmr computes molecules of up to 100 heavy atoms: give one molecule");
+}
+
 std::string format_name(MoleculeInput::Format f) {
   switch (f) {
     case MoleculeInput::Format::smiles:
@@ -211,7 +222,9 @@ void check_geometry_matches(const Molecule& molecule, const Geometry& geometry) 
                       " there; geometries must keep the molecule's atom order");
 }
 
-Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
+namespace {
+
+Molecule load_checked(const MoleculeInput& input, const LoadOptions& options) {
   Molecule m;
   m.name = input.name;
   std::unique_ptr<RDKit::RWMol> mol;
@@ -219,12 +232,23 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   bool charge_from_input = true;  // SMILES/SDF carry formal charges; XYZ does not
   std::vector<std::string> removed;  // counter-ions and solvents of a salt or solvate
 
+  if (input.text.size() > kMaxMoleculeTextBytes)
+    throw ChemError("the " + format_name(input.format) + " input is " +
+                    std::to_string(input.text.size()) + " bytes, more than qmnmr reads (" +
+                    std::to_string(kMaxMoleculeTextBytes) +
+                    "); a molecule qmnmr computes takes a few kB: give one molecule");
   switch (input.format) {
     case MoleculeInput::Format::smiles: {
       std::string smiles = trim(input.text);
       if (smiles.empty())
         throw ChemError("empty SMILES: give a molecule, e.g. ethanol is CCO");
+      if (smiles.size() > kMaxSmilesLength)
+        throw ChemError("the SMILES has " + std::to_string(smiles.size()) +
+                        " characters, more than qmnmr reads (" +
+                        std::to_string(kMaxSmilesLength) +
+                        "); qmnmr computes molecules of up to 100 heavy atoms");
       mol = parse_smiles(smiles);
+      check_input_atoms(mol->getNumAtoms(), input.format);
       removed = keep_one_fragment(mol);
       add_hydrogens(*mol, false);
       break;
@@ -232,6 +256,7 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
     case MoleculeInput::Format::sdf: {
       if (trim(input.text).empty()) throw ChemError("empty SDF/MOL input: the file has no text");
       mol = parse_molblock(input.text);
+      check_input_atoms(mol->getNumAtoms(), input.format);
       removed = keep_one_fragment(mol);
       has_coordinates = mol->getNumConformers() > 0 && mol->getConformer().is3D();
       if (has_implicit_hydrogens(*mol)) add_hydrogens(*mol, has_coordinates);
@@ -240,7 +265,9 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
     }
     case MoleculeInput::Format::xyz: {
       if (trim(input.text).empty()) throw ChemError("empty XYZ input: the file has no text");
-      mol = molecule_from_xyz(parse_xyz(input.text));
+      const Geometry xyz = parse_xyz(input.text);
+      check_input_atoms(xyz.atoms.size(), input.format);
+      mol = molecule_from_xyz(xyz);
       assign_stereo_from_3d(*mol);
       has_coordinates = true;
       charge_from_input = false;
@@ -348,13 +375,28 @@ Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
   if (!has_coordinates) m.stereo_notes = apply_stereo_policy(*mol, options.stereo);
 
   // Starting geometry.
-  if (!has_coordinates) embed_starting_geometry(*mol, options.seed);
-  m.geometry = geometry_from_rdkit(*mol);
+  if (!has_coordinates && options.embed) embed_starting_geometry(*mol, options.seed);
+  if (mol->getNumConformers() > 0) m.geometry = geometry_from_rdkit(*mol);
   m.geometry_given = has_coordinates;
   m.geometry.comment = input.name;
   m.canonical_smiles = canonical_smiles_of(*mol);
   m.rdkit = std::shared_ptr<RDKit::RWMol>(mol.release());
   return m;
+}
+
+}  // namespace
+
+Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options) {
+  try {
+    return load_checked(input, options);
+  } catch (const ChemError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // RDKit's own failures on odd input (an Invariant from the embedder, a
+    // sanitisation error from addHs, ...): the input's fault, not qmnmr's.
+    throw ChemError("RDKit could not process the " + format_name(input.format) + " input (" +
+                    e.what() + "); check the structure: its atoms, charges and bonds");
+  }
 }
 
 }  // namespace qmnmr::chem

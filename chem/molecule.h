@@ -28,6 +28,15 @@ struct MoleculeInput {
   std::string name;                 // kept verbatim; writers sanitise it
 };
 
+// Input beyond these is refused before RDKit or the bond perception sees it:
+// qmnmr computes at most 100 heavy atoms (LoadOptions::max_heavy_atoms), but
+// the salt check writes each fragment's SMILES first, and RDKit's SMILES
+// writer recurses once per atom of a chain (a 200,000-atom chain of "C" is a
+// stack overflow), while bond perception from XYZ is quadratic in the atoms.
+inline constexpr std::size_t kMaxMoleculeTextBytes = 1 << 20;  // a whole SDF/XYZ file
+inline constexpr std::size_t kMaxSmilesLength = 4096;          // ~10x a 100-atom salt's
+inline constexpr std::size_t kMaxInputAtoms = 1000;  // hydrogens, ions and solvents included
+
 struct LoadOptions {
   std::set<std::string> allowed_elements;  // canonical symbols; empty = any element
   std::string basis_description;           // names the basis in errors, e.g. "6-31G*"
@@ -35,6 +44,11 @@ struct LoadOptions {
   // ensemble take days a conformer.
   int max_heavy_atoms = 100;
   int seed = 42;  // ETKDG seed of the starting geometry
+  // false: no starting geometry is embedded for SMILES or 2D SDF input (the
+  // Molecule's geometry is then empty). For checks before a job is queued:
+  // ETKDG + MMFF on a 94-carbon chain is 10 s of CPU, a denial of service on
+  // `qmnmr serve` when it runs in the request.
+  bool embed = true;
   // Unspecified stereo in SMILES or 2D SDF input, decided before embedding.
   // XYZ and 3D SDF input take their stereo from the coordinates.
   StereoPolicy stereo = StereoPolicy::fix_enantiomer_or_refuse;
@@ -68,7 +82,9 @@ struct Molecule {
   int electron_count() const;  // sum of atomic numbers minus the charge
 };
 
-// Parses, checks and embeds. Throws ChemError with a message naming the fix.
+// Parses, checks and embeds. Throws ChemError with a message naming the fix,
+// also for input beyond kMaxMoleculeTextBytes, kMaxSmilesLength or
+// kMaxInputAtoms.
 Molecule load_molecule(const MoleculeInput& input, const LoadOptions& options = {});
 
 // Copies the coordinates of conformer `conf_id` of `mol` into a Geometry.

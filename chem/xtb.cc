@@ -67,7 +67,9 @@ XtbResult parse_xtb_output(std::string_view out, std::string_view err) {
   for (std::string_view text : {out, err}) {
     if (r.error) break;
     if (std::string l = line_with(text, "-1- "); !l.empty()) {
-      r.error = "xtb failed: " + l.substr(4);
+      // What follows xtb's "-1-" (the line is trimmed: it may be "-1-" alone).
+      const auto root = trim(std::string_view(l).substr(l.find("-1-") + 3));
+      r.error = "xtb failed: " + std::string(root.empty() ? std::string_view(l) : root);
       r.xtb_line = l;
     } else if (std::string l2 = line_with(text, "[ERROR]"); !l2.empty()) {
       r.error = "xtb failed: " + l2;

@@ -12,6 +12,7 @@
 
 #include "container/heartbeat.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::container {
 namespace {
@@ -30,7 +31,7 @@ struct Beat {
 // Parses one heartbeat file; on failure returns nullopt and sets `error`.
 std::optional<Beat> load_beat(const std::filesystem::path& file, std::string& error) {
   try {
-    const auto j = nlohmann::json::parse(queue::read_file(file));
+    const auto j = queue::read_json_file(file);
     Beat b;
     b.file = file;
     b.worker_id = j.at("worker_id").get<std::string>();

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "queue/error.h"
+#include "queue/json_limits.h"
 #include "queue/job_id.h"
 #include "queue/sqlite_db.h"
 
@@ -69,9 +70,20 @@ constexpr const char* kJobColumns =
     "attempts, max_attempts, claims, lease_owner, lease_expires_at, last_stage, "
     "cancel_requested, error_message, worker_id";
 
-nlohmann::json parse_input(const std::string& text) {
+// The stored request, or null when it is not JSON within the limits of
+// queue/json_limits.h; `why` (when given) then says what is wrong with it.
+nlohmann::json parse_input(const std::string& text, std::string* why = nullptr) {
+  try {
+    check_json_limits(text, "input_json in queue.db");
+  } catch (const JsonLimitError& e) {
+    if (why) *why = e.what();
+    return nlohmann::json(nullptr);
+  }
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return nlohmann::json(nullptr);
+  if (j.is_discarded()) {
+    if (why) *why = "input_json in queue.db is not valid JSON";
+    return nlohmann::json(nullptr);
+  }
   return j;
 }
 
@@ -298,16 +310,18 @@ std::optional<Claim> JobQueue::claim(const std::string& owner, std::chrono::seco
     std::string input_text = st.text(3);
     c.last_stage = st.opt_text(4);
     st.run();
-    c.input = parse_input(input_text);
+    std::string why = "input_json in queue.db is not valid JSON";
+    c.input = parse_input(input_text, &why);
     if (c.input.is_null()) {
       // Cannot happen through submit(); a hand-edited row must not wedge the queue.
       Statement f(*db_,
                   "UPDATE jobs SET state = 'failed', completed_at = ?2, lease_owner = NULL, "
                   "lease_expires_at = NULL, error_message = ?3 WHERE id = ?1");
       f.bind(1, std::string_view(c.id)).bind(2, t);
-      f.bind(3, std::string_view("input_json in queue.db is not valid JSON; resubmit the job"));
+      const std::string message = why + "; resubmit the job";
+      f.bind(3, std::string_view(message));
       f.run();
-      add_event(c.id, t, "failed", "input_json is not valid JSON");
+      add_event(c.id, t, "failed", why);
       continue;
     }
     add_event(c.id, t, "claimed",

@@ -10,6 +10,7 @@
 #include "queue/atomic_file.h"
 #include "queue/error.h"
 #include "queue/job_id.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::queue {
 
@@ -69,11 +70,15 @@ void JobStore::write_status(const std::string& id, const nlohmann::json& status)
 
 nlohmann::json JobStore::read_json(const fs::path& path) const {
   std::string text;
+  std::error_code size_ec;
+  if (const auto size = fs::file_size(path, size_ec); !size_ec)
+    check_json_size(size, path.string());  // before reading it whole
   try {
     text = read_file(path);
   } catch (const std::system_error& e) {
     throw QueueError(std::string(e.what()) + "; is the job id right and --data the data root?");
   }
+  check_json_limits(text, path.string());  // a hand-edited file must not overflow the stack
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     throw QueueError(path.string() + " is not valid JSON; it was written outside qmnmr or the " +

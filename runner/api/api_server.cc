@@ -19,6 +19,7 @@
 #include "queue/job_status.h"
 #include "queue/job_store.h"
 #include "queue/job_submission.h"
+#include "queue/json_limits.h"
 #include "runner/api/job_files.h"
 #include "runner/api/job_view.h"
 #include "runner/api/problem.h"
@@ -324,7 +325,9 @@ struct ApiServer::Impl {
       require_token(req);
       json body;
       try {
-        body = json::parse(req.body);
+        body = queue::parse_json(req.body, "the request body");
+      } catch (const queue::JsonLimitError& e) {
+        throw json_limit_problem(e, e.member);
       } catch (const json::exception& e) {
         throw ApiProblem(400, "invalid-json", "Invalid JSON",
                          std::string("the body is not JSON (") + e.what() +

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "queue/json_limits.h"
+
 namespace qmnmr::api {
 
 struct ApiProblem : std::runtime_error {
@@ -26,6 +28,10 @@ struct ApiProblem : std::runtime_error {
 
 // The response body of a problem.
 nlohmann::json problem_json(const ApiProblem& problem);
+
+// A JSON text beyond queue/json_limits.h: 413 payload-too-large for its size,
+// 422 json-too-deep for its nesting; `field` is the request field it was in.
+ApiProblem json_limit_problem(const queue::JsonLimitError& error, const std::string& field);
 
 // 404 job-not-found for `id`.
 ApiProblem job_not_found(const std::string& id);

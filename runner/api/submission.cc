@@ -5,11 +5,13 @@
 #include <cctype>
 #include <set>
 
+#include "chem/calibration.h"
 #include "chem/error.h"
 #include "chem/presets.h"
 #include "chem/solvents.h"
+#include "queue/json_limits.h"
 #include "runner/api/problem.h"
-#include "runner/pipeline/pipeline.h"
+#include "runner/pipeline/request_molecule.h"
 
 namespace qmnmr::api {
 namespace {
@@ -18,6 +20,19 @@ using nlohmann::json;
 
 constexpr size_t kMaxNameLength = 100;     // as the reference service
 constexpr int kMaxConformersLimit = 500;   // as the reference service's form
+constexpr int kMaxAbsPriority = 1'000'000;
+
+// The range of each integer field; a value outside is a 422 naming the field
+// (a JSON integer is never narrowed into an int first).
+struct IntRange {
+  int low, high;
+};
+IntRange range_of(const std::string& key) {
+  if (key == "charge") return {-runner::kMaxAbsCharge, runner::kMaxAbsCharge};
+  if (key == "multiplicity") return {1, runner::kMaxMultiplicity};
+  if (key == "max_conformers") return {1, kMaxConformersLimit};
+  return {-kMaxAbsPriority, kMaxAbsPriority};  // priority
+}
 
 ApiProblem bad_field(const std::string& field, const std::string& detail) {
   return {422, "invalid-" + field, "Invalid value for '" + field + "'", detail, field};
@@ -98,7 +113,7 @@ Submission build(const Fields& f, chem::MoleculeInput molecule, const std::strin
     throw bad_field(r.calibration.is_null() ? "request" : "calibration", e.what());
   }
   try {
-    s.canonical_smiles = runner::load_request_molecule(r).canonical_smiles;
+    s.canonical_smiles = runner::load_request_molecule(r, /*embed=*/false).canonical_smiles;
   } catch (const chem::ChemError& e) {
     if (molecule_field == "smiles")
       throw ApiProblem(422, "invalid-smiles", "Invalid SMILES String", e.what(), "smiles");
@@ -113,18 +128,25 @@ std::optional<std::string> json_string(const json& body, const char* key) {
   return body[key].get<std::string>();
 }
 
+ApiProblem out_of_range(const std::string& key, const std::string& given) {
+  const auto r = range_of(key);
+  return bad_field(key, key + " " + given + " must be a whole number from " +
+                            std::to_string(r.low) + " to " + std::to_string(r.high));
+}
+
 std::optional<int> json_int(const json& body, const char* key) {
   if (!body.contains(key) || body[key].is_null()) return std::nullopt;
-  if (!body[key].is_number_integer())
-    throw bad_field(key, std::string(key) + " must be a whole number");
-  return body[key].get<int>();
+  const auto r = range_of(key);
+  if (auto v = queue::int_within(body[key], r.low, r.high)) return v;
+  throw out_of_range(key, body[key].dump().substr(0, 40));
 }
 
 std::optional<int> form_int(const std::map<std::string, std::string>& fields, const char* key) {
   auto it = fields.find(key);
   if (it == fields.end() || trimmed_lower(it->second).empty()) return std::nullopt;
-  if (auto n = whole_number(it->second)) return n;
-  throw bad_field(key, std::string(key) + " '" + it->second + "' must be a whole number");
+  const auto r = range_of(key);
+  if (auto n = whole_number(it->second); n && *n >= r.low && *n <= r.high) return n;
+  throw out_of_range(key, "'" + it->second.substr(0, 40) + "'");
 }
 
 std::optional<std::string> form_string(const std::map<std::string, std::string>& fields,
@@ -202,7 +224,9 @@ Submission submission_from_form(const std::map<std::string, std::string>& fields
   }
   if (auto c = form_string(fields, "calibration")) {
     try {
-      f.calibration = json::parse(*c);
+      f.calibration = queue::parse_json(*c, "the calibration field", chem::kMaxCalibrationBytes);
+    } catch (const queue::JsonLimitError& e) {
+      throw json_limit_problem(e, "calibration");
     } catch (const json::exception&) {
       throw bad_field("calibration", "calibration is not JSON; paste the file `qmnmr bench "
                                      "accuracy --write-calibration` writes");

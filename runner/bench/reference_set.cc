@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chem/text_lines.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::bench {
 namespace fs = std::filesystem;
@@ -85,7 +86,9 @@ ReferenceSet read_reference_set(const fs::path& root) {
         "experimental_shifts.json (the DELTA50 layout)");
   json doc;
   try {
-    doc = json::parse(read_all(shifts_file));
+    doc = queue::read_json_file(shifts_file);
+  } catch (const queue::JsonLimitError& e) {
+    throw std::invalid_argument(e.what());
   } catch (const json::exception& e) {
     throw std::invalid_argument(shifts_file.string() + " is not valid JSON: " + e.what());
   }

@@ -6,6 +6,7 @@
 #include "chem/calibration.h"
 #include "container/heartbeat.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "runner/modes/logging.h"
 
 namespace qmnmr::runner {
@@ -33,7 +34,9 @@ nlohmann::json read_calibration_file(const std::filesystem::path& file) {
                                 "' does not exist or is not a file");
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(queue::read_file(file));
+    doc = queue::read_json_file(file, chem::kMaxCalibrationBytes);
+  } catch (const queue::JsonLimitError& e) {
+    throw std::invalid_argument("calibration file " + std::string(e.what()));
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument("calibration file '" + file.string() + "' is not JSON: " + e.what());
   }

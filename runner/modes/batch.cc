@@ -18,6 +18,7 @@
 #include "container/signals.h"
 #include "queue/atomic_file.h"
 #include "queue/job_status.h"
+#include "queue/json_limits.h"
 #include "runner/modes/app.h"
 #include "runner/modes/job_folder.h"
 #include "runner/modes/logging.h"
@@ -399,7 +400,7 @@ json collect_entries(const fs::path& out_dir) {
                                 "' is not a folder; give the --out folder of qmnmr batch");
   json manifest;
   if (fs::exists(out_dir / "batch.json"))
-    manifest = json::parse(queue::read_file(out_dir / "batch.json"));
+    manifest = queue::read_json_file(out_dir / "batch.json");
   // Order: the batch file's entries first, then any other job folder by name.
   std::vector<std::string> ids;
   std::map<std::string, json> listed;
@@ -429,7 +430,7 @@ json collect_entries(const fs::path& out_dir) {
     if (fs::exists(status_path)) {
       json s;
       try {
-        s = json::parse(queue::read_file(status_path));
+        s = queue::read_json_file(status_path);
       } catch (const std::exception& e) {
         row["state"] = "unreadable";
         row["error"] = std::string("status.json: ") + e.what();

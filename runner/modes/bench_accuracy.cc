@@ -10,6 +10,7 @@
 #include "chem/solvents.h"
 #include "container/signals.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "runner/bench/accuracy_report.h"
 #include "runner/bench/compound_results.h"
 #include "runner/bench/reference_set.h"
@@ -43,7 +44,7 @@ JobRequest compound_request(const bench::ReferenceCompound& c, const BenchAccura
 // Seconds the job's stages took (its status.json), over every session.
 double job_seconds(const JobPaths& paths) {
   if (!fs::exists(paths.status())) return 0;
-  auto doc = json::parse(queue::read_file(paths.status()));
+  auto doc = queue::read_json_file(paths.status());
   double total = 0;
   for (const auto& s : doc.value("steps_completed", json::array()))
     total += s.value("duration_seconds", 0.0);
@@ -160,7 +161,7 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
   for (size_t i = 0; i < total; ++i) {
     if (compound_rows[i].value("state", "") != "complete") continue;
     JobPaths paths{out / compounds[i].id};
-    auto results = json::parse(queue::read_file(paths.output() / "results.json"));
+    auto results = queue::read_json_file(paths.output() / "results.json");
     try {
       observed.push_back(bench::compound_observations(compounds[i], results));
     } catch (const std::exception& e) {

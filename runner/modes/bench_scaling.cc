@@ -10,6 +10,7 @@
 #include "chem/text_lines.h"
 #include "container/signals.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "runner/bench/scatter_svg.h"
 #include "runner/modes/app.h"
 #include "runner/pipeline/job_spec.h"
@@ -134,7 +135,7 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
     const fs::path record = dir / "result.json";
     const json key{{"input", request.to_json()}, {"shielding_only", o.shielding_only}};
     if (fs::exists(record)) {
-      auto done = json::parse(queue::read_file(record));
+      auto done = queue::read_json_file(record);
       if (done.value("key", json()) == key) {
         rows.push_back(done["row"]);
         std::printf("%d ranks: measured before (skipped)\n", r);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "runner/bench/stage_times.h"
 
 namespace qmnmr::runner {
@@ -24,10 +25,12 @@ int cmd_bench_stages(const fs::path& dir, bool as_json) {
   auto take = [&](const fs::path& status) {
     if (!fs::is_regular_file(status)) return;
     try {
-      auto doc = json::parse(queue::read_file(status));
+      auto doc = queue::read_json_file(status);
       if (doc.value("status", std::string()) == "complete") docs.push_back(std::move(doc));
       else ++unfinished;
     } catch (const json::exception&) {
+      ++unfinished;
+    } catch (const queue::JsonLimitError&) {
       ++unfinished;
     }
   };

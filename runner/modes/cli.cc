@@ -21,6 +21,7 @@
 #include "queue/atomic_file.h"
 #include "queue/error.h"
 #include "queue/job_status.h"
+#include "queue/json_limits.h"
 #include "runner/modes/app.h"
 #include "runner/modes/batch.h"
 #include "runner/modes/bench_api.h"
@@ -198,7 +199,7 @@ int cmd_run(const Config& config, const MoleculeOptions& m, const std::string& o
   // A rerun into the same folder resumes, but only the same job.
   auto input = request.to_json();
   if (fs::exists(paths.input())) {
-    auto previous = nlohmann::json::parse(queue::read_file(paths.input()));
+    auto previous = queue::read_json_file(paths.input());
     if (previous != input)
       throw std::invalid_argument("--out " + out_dir +
                                   " holds a different job (its input.json differs); choose a new "

@@ -6,6 +6,7 @@
 #include "container/signals.h"
 #include "queue/atomic_file.h"
 #include "queue/job_status.h"
+#include "queue/json_limits.h"
 #include "runner/modes/app.h"
 #include "runner/pipeline/pipeline.h"
 #include "runner/pipeline/status_file.h"
@@ -17,8 +18,8 @@ using nlohmann::json;
 
 bool folder_complete(const JobPaths& paths, const json& input) {
   if (!fs::exists(paths.input()) || !fs::exists(paths.status())) return false;
-  if (json::parse(queue::read_file(paths.input())) != input) return false;
-  auto doc = json::parse(queue::read_file(paths.status()));
+  if (queue::read_json_file(paths.input()) != input) return false;
+  auto doc = queue::read_json_file(paths.status());
   return doc.value("status", std::string()) == "complete";
 }
 
@@ -34,7 +35,7 @@ FolderOutcome run_in_folder(const JobRequest& request, const JobPaths& paths,
                             const json& status_extra, std::string& message) {
   auto input = request.to_json();
   if (fs::exists(paths.input())) {
-    auto previous = json::parse(queue::read_file(paths.input()));
+    auto previous = queue::read_json_file(paths.input());
     if (previous != input) {
       message = paths.root.string() +
                 " holds a different job (its input.json differs); delete that folder to start "

@@ -56,7 +56,7 @@ std::string fmt(double v, int digits) {
 
 void validate_request(const JobRequest& request) {
   check_request_settings(request);
-  load_request_molecule(request);
+  load_request_molecule(request, /*embed=*/false);  // the worker embeds it
 }
 
 int cmd_submit(const Config& config, const JobRequest& request, const QueueCommandOptions& o) {

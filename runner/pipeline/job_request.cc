@@ -1,11 +1,14 @@
 // JobRequest <-> JSON and the checks that need no chemistry.
 #include "runner/pipeline/job_request.h"
 
+#include <limits>
+#include <set>
 #include <stdexcept>
 
 #include "chem/calibration.h"
 #include "chem/presets.h"
 #include "chem/solvents.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::runner {
 
@@ -63,15 +66,16 @@ JobRequest request_from_json(const nlohmann::json& j) {
       out = j[key].get<std::string>();
     }
   };
-  auto get_int = [&](const char* key) -> std::optional<int> {
+  auto get_int = [&](const char* key, int low, int high) -> std::optional<int> {
     if (!j.contains(key) || j[key].is_null()) return std::nullopt;
-    if (!j[key].is_number_integer())
-      throw std::invalid_argument(std::string("job input '") + key + "' must be a whole number");
-    return j[key].get<int>();
+    if (auto v = queue::int_within(j[key], low, high)) return v;
+    throw std::invalid_argument(std::string("job input '") + key + "' is " + j[key].dump().substr(0, 40) +
+                                "; it must be a whole number from " + std::to_string(low) +
+                                " to " + std::to_string(high));
   };
   get_string("name", r.molecule.name);
-  r.molecule.charge = get_int("charge");
-  r.molecule.multiplicity = get_int("multiplicity");
+  r.molecule.charge = get_int("charge", -kMaxAbsCharge, kMaxAbsCharge);
+  r.molecule.multiplicity = get_int("multiplicity", 1, kMaxMultiplicity);
   get_string("solvent", r.solvent);
   get_string("preset", r.preset);
   get_string("conformer_mode", r.conformers);
@@ -83,7 +87,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
       throw std::invalid_argument("job input 'open_shell' must be true or false");
     r.open_shell = j["open_shell"].get<bool>();
   }
-  if (auto k = get_int("max_conformers")) r.max_conformers = *k;
+  if (auto k = get_int("max_conformers", 1, std::numeric_limits<int>::max())) r.max_conformers = *k;
   return r;
 }
 
@@ -124,6 +128,16 @@ void check_request_settings(const JobRequest& request) {
   if (request.molecule.multiplicity && *request.molecule.multiplicity < 1)
     throw std::invalid_argument("multiplicity " + std::to_string(*request.molecule.multiplicity) +
                                 " is impossible; it is 2S+1 >= 1 (1 singlet, 2 doublet)");
+  if (request.molecule.multiplicity && *request.molecule.multiplicity > kMaxMultiplicity)
+    throw std::invalid_argument("multiplicity " + std::to_string(*request.molecule.multiplicity) +
+                                " is out of range; give --multiplicity from 1 to " +
+                                std::to_string(kMaxMultiplicity));
+  if (request.molecule.charge &&
+      (*request.molecule.charge < -kMaxAbsCharge || *request.molecule.charge > kMaxAbsCharge))
+    throw std::invalid_argument("charge " + std::to_string(*request.molecule.charge) +
+                                " is out of range; give --charge from " +
+                                std::to_string(-kMaxAbsCharge) + " to " +
+                                std::to_string(kMaxAbsCharge));
   if (request.molecule.name.size() > 200)
     throw std::invalid_argument("--name is longer than 200 characters; shorten it");
 }

@@ -11,6 +11,12 @@
 
 namespace qmnmr::runner {
 
+// The ranges of a request's integers wherever they come from (the command
+// line, the API, input.json, a queue row). A JSON integer is checked against
+// them before it becomes an int: get<int>() would narrow 4294967296 to 0.
+inline constexpr int kMaxAbsCharge = 100;     // qmnmr computes at most 100 heavy atoms
+inline constexpr int kMaxMultiplicity = 101;  // 100 unpaired electrons
+
 struct JobRequest {
   chem::MoleculeInput molecule;
   std::string solvent = "chcl3";
@@ -43,7 +49,7 @@ struct JobRequest {
 JobRequest request_from_json(const nlohmann::json& j);
 
 // Checks settings that need no chemistry: solvent, preset and conformer
-// mode exist, max_conformers >= 1. Throws chem::ChemError or
+// mode exist, max_conformers >= 1, charge and multiplicity in range. Throws chem::ChemError or
 // std::invalid_argument with a message naming the fix.
 void check_request_settings(const JobRequest& request);
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +14,8 @@
 #include "chem/stereo.h"
 #include "chem/presets.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
+#include "runner/pipeline/request_molecule.h"
 #include "runner/pipeline/stage_context.h"
 #include "runner/pipeline/stereoisomers.h"
 
@@ -44,39 +45,6 @@ constexpr Stage kStages[] = {
 
 fs::path done_record(const JobPaths& paths, std::string_view stage) {
   return paths.scratch() / std::string(stage) / "done.json";
-}
-
-// Elements a level can run: its basis, or the heavy-element fallback.
-std::set<std::string> runnable_elements(const fs::path& dir, std::string_view basis,
-                                        const std::set<std::string>& heavy) {
-  auto out = chem::elements_in_basis(dir, basis);
-  out.insert(heavy.begin(), heavy.end());
-  return out;
-}
-
-std::set<std::string> allowed_elements(const chem::Preset& preset) {
-  auto dir = chem::default_basis_library_dir();
-  auto heavy = chem::elements_in_basis(dir, chem::kHeavyElementBasis);
-  auto geo = runnable_elements(dir, preset.geometry.basis, heavy);
-  auto shield = runnable_elements(dir, preset.shielding.basis, heavy);
-  std::set<std::string> both;
-  std::set_intersection(geo.begin(), geo.end(), shield.begin(), shield.end(),
-                        std::inserter(both, both.begin()));
-  return both;
-}
-
-chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset,
-                                 chem::StereoPolicy stereo) {
-  chem::LoadOptions options;
-  options.stereo = stereo;
-  options.allowed_elements = allowed_elements(preset);
-  options.basis_description = (preset.geometry.basis == preset.shielding.basis
-                                   ? std::string(preset.geometry.basis)
-                                   : std::string(preset.geometry.basis) + " and " +
-                                         std::string(preset.shielding.basis)) +
-                              " (or " + std::string(chem::kHeavyElementBasis) +
-                              " for the elements they lack)";
-  return chem::load_molecule(input, options);
 }
 
 // Resolves once which basis each element of the molecule gets at each level,
@@ -132,55 +100,6 @@ std::string last_finished_stage(const JobPaths& paths) {
   return last;
 }
 
-namespace {
-
-// The job's molecule and, with --stereoisomers all when the input leaves more
-// than one, the stereoisomers to compute (then the molecule is as given).
-// Each form of the molecule is loaded once.
-struct ResolvedMolecule {
-  chem::Molecule molecule;
-  std::vector<std::string> isomers;
-};
-
-ResolvedMolecule resolve_molecule(const chem::MoleculeInput& input, const chem::Preset& preset,
-                                  bool all_stereoisomers) {
-  try {
-    return {load_molecule_for(input, preset, chem::StereoPolicy::fix_enantiomer_or_refuse), {}};
-  } catch (const chem::ChemError&) {
-    if (!all_stereoisomers) throw;
-    // Ambiguous stereo, or another problem, which this load reports.
-    auto as_given = load_molecule_for(input, preset, chem::StereoPolicy::keep);
-    auto isomers = stereoisomers_to_run(as_given);
-    if (isomers.size() <= 1) throw;  // not a stereo ambiguity: the first error stands
-    return {std::move(as_given), std::move(isomers)};
-  }
-}
-
-// An open shell is computed only when asked for: NWChem's shieldings here
-// (odft) leave out the paramagnetic terms, and the DELTA50 regressions and the
-// uncertainties were fitted on closed shells, so its shifts would look as
-// trustworthy as the others and not be.
-void check_open_shell(const chem::Molecule& molecule, bool asked) {
-  if (molecule.multiplicity == 1 || asked) return;
-  throw chem::ChemError(
-      "the molecule has multiplicity " + std::to_string(molecule.multiplicity) +
-      " (an open shell: a radical or a triplet), and NWChem's shieldings here lack the "
-      "paramagnetic terms such a molecule needs, while the regressions and their uncertainties "
-      "were fitted on closed shells; give the closed-shell molecule (check --charge and "
-      "--multiplicity), or ask for it anyway with --open-shell (API: \"open_shell\": true): its "
-      "shifts are then taken against TMS with no regression and no uncertainty");
-}
-
-}  // namespace
-
-chem::Molecule load_request_molecule(const JobRequest& request) {
-  auto molecule = resolve_molecule(request.molecule, chem::find_preset(request.preset),
-                                   request.stereoisomers == "all")
-                      .molecule;
-  check_open_shell(molecule, request.open_shell);
-  return molecule;
-}
-
 std::map<size_t, size_t> collapsed_conformers(const chem::Molecule& molecule,
                                               const std::vector<chem::Geometry>& geometries,
                                               const std::vector<double>& energies_hartree) {
@@ -220,7 +139,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
     for (size_t i = 0; i < std::size(kStages); ++i)
       if (kStages[i].name == last) {
         ctx.ensemble =
-            Ensemble::from_json(json::parse(read_text(done_record(paths, last))).at("ensemble"));
+            Ensemble::from_json(queue::read_json_file(done_record(paths, last)).at("ensemble"));
         start = i + 1;
         log->info("resuming after stage {}", last);
       }

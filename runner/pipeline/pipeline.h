@@ -16,6 +16,7 @@
 #include "chem/molecule.h"
 #include "runner/pipeline/job_paths.h"
 #include "runner/pipeline/job_request.h"
+#include "runner/pipeline/request_molecule.h"
 #include "runner/pipeline/status_file.h"
 #include "runner/pipeline/tool_runner.h"
 
@@ -35,11 +36,6 @@ const std::vector<std::pair<std::string, std::string>>& pipeline_stages();
 
 // The last stage with a done-record under `paths`, or "" when none.
 std::string last_finished_stage(const JobPaths& paths);
-
-// Loads and checks the request's molecule: parsed, elements covered by both
-// basis sets of the preset, charge and multiplicity consistent, stereo
-// resolved (or refused). Throws chem::ChemError naming the fix. No program runs.
-chem::Molecule load_request_molecule(const JobRequest& request);
 
 // After the DFT optimisation: conformers that collapsed onto the same minimum
 // as a lower-energy one (symmetry-aware RMSD below 0.125 Angstrom, and as a

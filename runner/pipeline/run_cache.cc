@@ -11,6 +11,7 @@
 
 #include "chem/text_lines.h"
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -91,7 +92,7 @@ std::optional<CachedRun> cached_run(const fs::path& dir, const RunCacheKey& key)
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
   try {
-    auto j = json::parse(queue::read_file(file));
+    auto j = queue::read_json_file(file);
     if (j.value("key", "") != key.text) return std::nullopt;
     chem::NwchemOutput out;
     out.finished = true;

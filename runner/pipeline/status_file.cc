@@ -5,6 +5,7 @@
 
 #include "queue/atomic_file.h"
 #include "queue/job_status.h"
+#include "queue/json_limits.h"
 
 namespace qmnmr::runner {
 
@@ -18,11 +19,12 @@ StatusFile::StatusFile(std::filesystem::path path, nlohmann::json initial)
   std::error_code ec;
   if (std::filesystem::exists(path_, ec)) {
     try {
-      auto loaded = nlohmann::json::parse(queue::read_file(path_));
+      auto loaded = queue::read_json_file(path_);
       if (loaded.is_object()) doc_ = std::move(loaded);
     } catch (const std::exception&) {
-      // A damaged status.json is replaced by a fresh one; stages keep their
-      // own done-records, so nothing finished is lost.
+      // A damaged status.json (not JSON, or beyond queue/json_limits.h: edited
+      // by hand) is replaced by a fresh one; stages keep their own
+      // done-records, so nothing finished is lost.
     }
   }
 }

@@ -13,10 +13,6 @@ namespace qmnmr::runner {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<std::string> stereoisomers_to_run(const chem::Molecule& molecule) {
-  return chem::enumerate_stereoisomers(molecule, kMaxStereoisomers);
-}
-
 PipelineResult run_stereoisomers(const JobRequest& request,
                                  const std::vector<std::string>& isomers, const JobPaths& paths,
                                  StatusFile& status, ToolRunner& tools, const fs::path& cache_dir,

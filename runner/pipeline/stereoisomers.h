@@ -11,16 +11,11 @@
 #include "chem/molecule.h"
 #include "runner/pipeline/job_spec.h"
 #include "runner/pipeline/pipeline.h"
+#include "runner/pipeline/request_molecule.h"
 
 namespace qmnmr::runner {
 
-// Most stereoisomers one job computes.
-inline constexpr size_t kMaxStereoisomers = 8;
-
-// The isomeric SMILES to compute for `molecule` loaded with its stereo left
-// as given: one entry per enantiomer pair. Throws chem::ChemError above
-// kMaxStereoisomers, naming the count.
-std::vector<std::string> stereoisomers_to_run(const chem::Molecule& molecule);
+// kMaxStereoisomers and stereoisomers_to_run: runner/pipeline/request_molecule.h.
 
 // Runs (or resumes) each isomer through run_pipeline and writes the summary.
 PipelineResult run_stereoisomers(const JobRequest& request,

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "queue/atomic_file.h"
+#include "queue/json_limits.h"
 #include "chem/shift_conversion.h"
 #include "runner/pipeline/nwchem_run.h"
 #include "runner/pipeline/run_cache.h"
@@ -80,7 +81,7 @@ std::string nwchem_version(StageContext& ctx) {
 
 std::optional<std::map<std::string, double>> cached(const fs::path& cache, const std::string& key) {
   if (!fs::exists(cache)) return std::nullopt;
-  auto j = json::parse(read_text(cache));
+  auto j = queue::read_json_file(cache);
   if (j.value("key", "") != key) return std::nullopt;
   return std::map<std::string, double>{{"H", j.at("sigma_H").get<double>()},
                                        {"C", j.at("sigma_C").get<double>()}};

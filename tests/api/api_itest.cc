@@ -217,6 +217,72 @@ TEST_F(ApiItest, EveryRouteAndEveryErrorWithoutAWorker) {
   EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
 }
 
+// Issue 21: a body of a few hundred kB, far under the body limit, whose
+// calibration is nested 200,000 levels deep. Parsed and then copied, dumped or
+// compared recursively it overflows a handler thread's stack and kills the
+// server; it must be refused with a problem naming the field and the limit,
+// and the server go on.
+TEST_F(ApiItest, ADeeplyNestedBodyIsRefusedAndTheServerGoesOn) {
+  start_server();
+  auto c = client();
+  constexpr size_t kLevels = 200000;
+  const std::string arrays = std::string(kLevels, '[') + std::string(kLevels, ']');
+  std::string objects;
+  for (size_t i = 0; i < kLevels; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(kLevels, '}');
+  for (const std::string& nested : std::vector<std::string>{arrays, objects}) {
+    const std::string body = R"({"smiles":"CCO","calibration":)" + nested + "}";
+    ASSERT_LT(body.size(), 4u << 20) << "under the default --max-body";
+    auto r = c.Post("/api/v1/jobs", body, "application/json");
+    ASSERT_TRUE(r) << "no answer (" << httplib::to_string(r.error())
+                   << "): the server died; its stderr:\n" << server_->err();
+    expect_problem(r, 422, "calibration");
+    EXPECT_NE(body_of(r)["detail"]["detail"].get<std::string>().find("64"), std::string::npos)
+        << "the problem names the limit: " << r->body.substr(0, 400);
+    // The same as a form field of the upload route: larger than a calibration
+    // can be (413), and nested 10,000 deep in 20 kB (422).
+    httplib::MultipartFormDataItems form = {{"file", kEthaneMol, "ethane.mol", ""},
+                                            {"calibration", nested, "", ""}};
+    auto up = c.Post("/api/v1/jobs/upload", form);
+    ASSERT_TRUE(up) << "no answer to the upload: " << server_->err();
+    expect_problem(up, 413, "calibration");
+  }
+  httplib::MultipartFormDataItems form = {
+      {"file", kEthaneMol, "ethane.mol", ""},
+      {"calibration", std::string(10000, '[') + std::string(10000, ']'), "", ""}};
+  auto up = c.Post("/api/v1/jobs/upload", form);
+  ASSERT_TRUE(up) << "no answer to the upload: " << server_->err();
+  expect_problem(up, 422, "calibration");
+  EXPECT_NE(body_of(up)["detail"]["detail"].get<std::string>().find("limit of 64 levels"),
+            std::string::npos)
+      << up->body;
+
+  // The server is alive and still queues ordinary jobs; nothing was queued before.
+  auto health = c.Get("/health");
+  ASSERT_TRUE(health) << server_->err();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(body_of(c.Get("/api/v1/jobs"))["total"], 0);
+  auto ok = c.Post("/api/v1/jobs", R"({"smiles": "CCO"})", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 202) << ok->body;
+  server_->signal(SIGINT);
+  EXPECT_EQ(server_->wait_exit(10s), 0) << server_->err();
+}
+
+// Integers narrowed by get<int>(): 4294967296 would become charge 0.
+TEST_F(ApiItest, IntegersOutOfRangeAreRefusedNamingTheField) {
+  start_server();
+  auto c = client();
+  for (const char* field : {"charge", "multiplicity", "max_conformers", "priority"}) {
+    for (const char* value : {"4294967296", "-4294967296", "18446744073709551615"}) {
+      const std::string body =
+          std::string(R"({"smiles": "CCO", ")") + field + "\": " + value + "}";
+      expect_problem(c.Post("/api/v1/jobs", body, "application/json"), 422, field);
+    }
+  }
+  EXPECT_EQ(body_of(c.Get("/api/v1/jobs"))["total"], 0) << "nothing was queued";
+}
+
 TEST_F(ApiItest, ATokenGuardsSubmitAndCancelButNotReading) {
   start_server({{"QMNMR_API_TOKEN", "s3cret"}});
   auto c = client();

@@ -104,6 +104,61 @@ TEST(Submission, EveryBadValueNamesItsField) {
       << "the fix: the solvents there are";
 }
 
+// get<int>() narrows: 4294967296 would have been charge 0, and
+// 18446744073709551615 priority -1.
+TEST(Submission, IntegersOutsideTheirRangeAreRefusedNotNarrowed) {
+  for (const char* field : {"charge", "multiplicity", "max_conformers", "priority"})
+    for (const char* value : {"4294967296", "-4294967296", "18446744073709551615", "2147483648"}) {
+      json body = json::parse(std::string(R"({"smiles": "CCO", ")") + field + "\": " + value + "}");
+      auto p = problem_of(body);
+      EXPECT_EQ(p.status, 422) << body.dump();
+      EXPECT_EQ(p.field, field) << body.dump() << ": " << p.what();
+      EXPECT_NE(std::string(p.what()).find(" to "), std::string::npos) << "names the range: " << p.what();
+    }
+  EXPECT_EQ(problem_of({{"smiles", "CCO"}, {"charge", 101}}).field, "charge");
+  EXPECT_EQ(problem_of({{"smiles", "CCO"}, {"max_conformers", 501}}).field, "max_conformers");
+  EXPECT_EQ(problem_of({{"smiles", "CCO"}, {"priority", 1.5}}).field, "priority");
+  auto ok = submission_from_json({{"smiles", "C[NH3+]"}, {"charge", 1}, {"priority", -1000000}}, {});
+  EXPECT_EQ(ok.request.molecule.charge, 1);
+  EXPECT_EQ(ok.priority, -1000000);
+  // Forms likewise.
+  auto form_problem = [](const std::map<std::string, std::string>& fields) {
+    try {
+      submission_from_form(fields, std::nullopt, {});
+    } catch (const ApiProblem& p) {
+      return p;
+    }
+    ADD_FAILURE() << "accepted";
+    return ApiProblem{0, "", "", ""};
+  };
+  EXPECT_EQ(form_problem({{"smiles", "CCO"}, {"charge", "4294967296"}}).field, "charge");
+  EXPECT_EQ(form_problem({{"smiles", "CCO"}, {"multiplicity", "500"}}).field, "multiplicity");
+}
+
+// A calibration field nested beyond the limit is refused by the raw-text scan
+// (before nlohmann builds a value that recursion could not copy); one larger
+// than a calibration can be (200,000 levels: 400 kB) is 413 before any scan.
+TEST(Submission, AFormsCalibrationIsReadWithinTheJsonLimits) {
+  auto form_problem = [](const std::string& calibration) {
+    try {
+      submission_from_form({{"smiles", "CCO"}, {"calibration", calibration}}, std::nullopt, {});
+    } catch (const ApiProblem& p) {
+      return p;
+    }
+    ADD_FAILURE() << "accepted";
+    return ApiProblem{0, "", "", ""};
+  };
+  auto deep = form_problem(std::string(20000, '[') + std::string(20000, ']'));
+  EXPECT_EQ(deep.status, 422);
+  EXPECT_EQ(deep.field, "calibration");
+  EXPECT_EQ(deep.slug, "json-too-deep");
+  EXPECT_NE(std::string(deep.what()).find("64"), std::string::npos) << deep.what();
+  auto big = form_problem(std::string(200000, '[') + std::string(200000, ']'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.field, "calibration");
+  EXPECT_NE(std::string(big.what()).find("limit of 65536 bytes"), std::string::npos) << big.what();
+}
+
 TEST(Submission, FormsTakeASmilesOrAFileOfAKnownType) {
   auto s = submission_from_form({{"smiles", "CC"}, {"max_conformers", " 4 "}}, std::nullopt, {});
   EXPECT_EQ(s.request.max_conformers, 4);

@@ -50,6 +50,35 @@ TEST(Calibration, BadDocumentsNameTheField) {
   EXPECT_THROW(calibration_from_json(nlohmann::json{{"slope", 1}}, "x"), ChemError);
 }
 
+// Counts are whole numbers in range (get<int>() narrows 4294967296 to 0, and
+// value("compounds", 0) throws a json type_error for text instead of naming the
+// field); a document far larger than a calibration is refused.
+TEST(Calibration, CountsAreCheckedAndTheDocumentIsBounded) {
+  auto refused = [](const nlohmann::json& j, const std::string& part) {
+    try {
+      calibration_from_json(j, "file 'x.json'");
+      ADD_FAILURE() << "accepted " << j.dump();
+    } catch (const ChemError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  for (const auto& bad : {nlohmann::json(4294967296LL), nlohmann::json(-1), nlohmann::json(2.5),
+                          nlohmann::json("40")}) {
+    auto j = draft_chcl3().to_json();
+    j["compounds"] = bad;
+    refused(j, "\"compounds\" must be a whole number from 0 to 1000000");
+    j = draft_chcl3().to_json();
+    j["nuclei"]["13C"]["n"] = bad;
+    refused(j, "13C.n must be a whole number");
+  }
+  auto j = draft_chcl3().to_json();
+  j["nuclei"]["1H"]["cv_rmsd"] = "0.2";
+  refused(j, "1H.cv_rmsd is not a number");
+  j = draft_chcl3().to_json();
+  j["set"] = std::string(kMaxCalibrationBytes, 'x');
+  refused(j, "more than the limit of 65536");
+}
+
 TEST(Calibration, AppliesOnlyAtItsLevelAndSolvent) {
   auto c = draft_chcl3();
   EXPECT_NO_THROW(check_calibration_applies(c, find_preset("draft"), find_solvent("chcl3")));

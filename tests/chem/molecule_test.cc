@@ -180,3 +180,39 @@ TEST(LoadMolecule, EmptyAndBrokenFilesAreClearErrors) {
 
 }  // namespace
 }  // namespace qmnmr::chem
+
+namespace qmnmr::chem {
+namespace {
+
+// Input far beyond any molecule qmnmr computes is refused before RDKit walks it
+// (its SMILES writer recurses once per atom of a chain; bond perception from
+// XYZ is quadratic), and RDKit's own exceptions become ChemErrors.
+TEST(MoleculeLimits, HugeInputIsRefusedBeforeRDKitWalksIt) {
+  EXPECT_THAT(error_of(smiles(std::string(200000, 'C'))),
+              HasSubstr("the SMILES has 200000 characters, more than qmnmr reads (4096)"));
+  EXPECT_THAT(error_of(smiles(std::string(1200, 'C'))),
+              HasSubstr("the SMILES input has 1200 atoms, more than qmnmr reads (1000)"));
+  MoleculeInput xyz;
+  xyz.format = MoleculeInput::Format::xyz;
+  xyz.text = "1001\nmany\n";
+  for (int i = 0; i < 1001; ++i) xyz.text += "He " + std::to_string(3 * i) + " 0 0\n";
+  EXPECT_THAT(error_of(xyz), HasSubstr("the XYZ input has 1001 atoms"));
+  xyz.text = std::string(2 << 20, ' ');
+  EXPECT_THAT(error_of(xyz), HasSubstr("more than qmnmr reads (1048576)"));
+  // The atom count that wrapped around size_t in parse_xyz (tests/fuzz/regressions/xyz/).
+  xyz.text = "18446744073709551615\nwrap\nH 0 0 0\n";
+  EXPECT_THAT(error_of(xyz), HasSubstr("the header says 18446744073709551615 atoms"));
+}
+
+TEST(MoleculeLimits, AChecksLoadCanLeaveTheGeometryOut) {
+  LoadOptions check;
+  check.embed = false;
+  auto m = load_molecule(smiles("CCO"), check);
+  EXPECT_EQ(m.canonical_smiles, "CCO");
+  EXPECT_EQ(m.atom_count(), 9u);
+  EXPECT_TRUE(m.geometry.atoms.empty()) << "no ETKDG run for a check";
+  EXPECT_EQ(load_molecule(smiles("CCO")).geometry.atoms.size(), 9u);
+}
+
+}  // namespace
+}  // namespace qmnmr::chem

@@ -343,6 +343,32 @@ TEST_F(JobQueueTest, DrainRequeueGivesTheAttemptBack) {
   EXPECT_THAT(ev[3].detail, HasSubstr("worker draining (SIGINT)"));
 }
 
+// A queue row edited outside qmnmr to hold input nested 200,000 deep: the
+// claim fails that job with the limit (nlohmann never builds the value, whose
+// copy would overflow the worker's stack) and hands out the next job.
+TEST_F(JobQueueTest, AnInputBeyondTheJsonLimitsFailsThatJobAndTheNextIsClaimed) {
+  auto deep = q.submit({{"smiles", "C"}}, 5);
+  auto next = q.submit({{"smiles", "CC"}}, 0);
+  {
+    RawDb raw(db_path);
+    raw.exec("UPDATE jobs SET input_json = '{\"smiles\": \"C\", \"calibration\": " +
+             std::string(200000, '[') + std::string(200000, ']') + "}' WHERE id = '" + deep + "'");
+  }
+  auto c = q.claim("w1", seconds(60));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->id, next);
+  auto r = q.get(deep);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->state, JobState::failed);
+  ASSERT_TRUE(r->error_message);
+  EXPECT_THAT(*r->error_message, HasSubstr("input_json in queue.db nests arrays/objects deeper "
+                                           "than qmnmr's limit of 64 levels"));
+  EXPECT_THAT(*r->error_message, HasSubstr("\"calibration\""));
+  EXPECT_THAT(*r->error_message, HasSubstr("resubmit the job"));
+  EXPECT_TRUE(r->input.is_null()) << "get() reads the row within the limits too";
+  EXPECT_EQ(q.events(deep).back().kind, "failed");
+}
+
 TEST_F(JobQueueTest, FailStoresTheMessage) {
   auto id = q.submit({{"smiles", "C"}});
   auto c = q.claim("w1", seconds(60));
