@@ -76,6 +76,16 @@ struct Harness {
       if (!c.log_name.starts_with("xtb_hessian_")) out.push_back(c);
     return out;
   }
+  // Puts a TMS reference into the cache under `version`, so that no TMS run
+  // starts beside the stage under test; returns its key.
+  std::string seed_tms_cache(const std::string& version, double sigma_h = 31.0,
+                             double sigma_c = 190.0) {
+    const auto key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
+    fs::create_directories(ctx.cache_dir);
+    queue::write_file_atomic(ctx.cache_dir / tms_cache_file_name(key),
+                             json{{"key", key}, {"sigma_H", sigma_h}, {"sigma_C", sigma_c}}.dump());
+    return key;
+  }
   Conformer& add_conformer(int id, ConformerState state) {
     Conformer c;
     c.id = id;
@@ -384,10 +394,7 @@ TEST(PipelineRecovery, ShieldingFailureOfOneConformerCompletesWithAWarning) {
   // TMS reference of the test level comes from its cache).
   // The version comes from the NWChem outputs the job has read.
   ASSERT_EQ(h.status.doc()["tool_versions"].value("nwchem", ""), "7.0.2");
-  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
-  fs::create_directories(h.ctx.cache_dir);
-  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
-                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
+  h.seed_tms_cache("7.0.2");
   stage_average(h.ctx);
   // conformer 1 once, conformer 2 twice (the SCF retry), no TMS run.
   EXPECT_EQ(h.nwchem_calls().size(), 3u);
@@ -509,10 +516,7 @@ TEST(PipelineMirrorImages, AMirrorConformerTakesItsPartnersResultsWithoutARunOfI
   for (auto& c : h.ctx.ensemble.conformers) c.state = ConformerState::dft_selected;
   // No TMS reference beside (not this test's business): it is in the cache
   // under the version the optimisation's output named.
-  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
-  fs::create_directories(h.ctx.cache_dir);
-  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
-                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
+  h.seed_tms_cache("7.0.2");
   h.tools.script("nwchem_shielding_", {captured("nwchem/water_shielding_chcl3.out")});
   stage_shielding(h.ctx);
   ASSERT_EQ(h.nwchem_calls().size(), 2u);
@@ -556,10 +560,7 @@ TEST(PipelineMirrorImages, ATwinWhosePartnerCollapsesFollowsWhatItCollapsedOntoA
   stage_dft_filter(h.ctx);
   // No TMS reference beside: it is in the cache under the version the
   // optimisation's output named.
-  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
-  fs::create_directories(h.ctx.cache_dir);
-  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
-                           json{{"key", key}, {"sigma_H", 31.0}, {"sigma_C", 190.0}}.dump());
+  h.seed_tms_cache("7.0.2");
   h.tools.script("nwchem_shielding_", {captured("nwchem/butane_gauche_shielding_test.out")});
   stage_shielding(h.ctx);
   ASSERT_EQ(cs[2].state, ConformerState::shielded) << (cs[2].failure ? cs[2].failure->message : "");
@@ -659,10 +660,7 @@ TEST(PipelineTmsReference, AResumedJobFindsItsReferenceByTheVersionItsOutputsNam
   fs::create_directories(h.paths.logs());
   queue::write_file_atomic(h.paths.logs() / "nwchem_shielding_conf_001.out",
                            testing::test_data("nwchem/water_shielding_chcl3.out"));
-  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.0.2");
-  fs::create_directories(h.ctx.cache_dir);
-  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(key),
-                           json{{"key", key}, {"sigma_H", 31.5}, {"sigma_C", 191.5}}.dump());
+  const auto key = h.seed_tms_cache("7.0.2", 31.5, 191.5);
   EXPECT_FALSE(tms_reference_to_compute(h.ctx)) << "it is in the cache";
   const auto sigma = tms_reference(h.ctx);
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.5);
@@ -678,11 +676,8 @@ TEST(PipelineTmsReference, AResumedJobFindsItsReferenceByTheVersionItsOutputsNam
 // computed and its entry is keyed by the version its own outputs name.
 TEST(PipelineTmsReference, AComputedReferenceIsKeyedByTheVersionItsOutputsName) {
   Harness h;
-  const auto unknown = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "");
+  const auto unknown = h.seed_tms_cache("", 1.0, 2.0);
   ASSERT_NE(unknown.find("nwchem unknown"), std::string::npos);
-  fs::create_directories(h.ctx.cache_dir);
-  queue::write_file_atomic(h.ctx.cache_dir / tms_cache_file_name(unknown),
-                           json{{"key", unknown}, {"sigma_H", 1.0}, {"sigma_C", 2.0}}.dump());
   script_tms_runs(h, "7.1.9");
   const auto sigma = tms_reference(h.ctx);
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25) << "computed, not the unknown version's entry";
