@@ -82,7 +82,11 @@ std::string write_nwchem_input(const NwchemInput& in) {
   const std::string start_orbitals =
       in.start_orbitals.empty() ? "" : checked_path(in.start_orbitals, "start orbitals file");
   const std::string start = checked_token(in.start_name, "start name", "");
-  const std::string functional = checked_token(in.functional, "functional", "");
+  if (!in.functional) throw ChemError("nwchem input names no functional");
+  // The table's directives: words and numbers ("mpw91 0.75 HFexch 0.25 perdew91 1.0").
+  const std::string xc = checked_token(in.functional->xc, "xc directive", " .");
+  const std::string cam =
+      in.functional->cam.empty() ? "" : checked_token(in.functional->cam, "cam directive", " .");
   const std::string basis = checked_token(in.basis, "basis", "+*(),");
   if (in.geometry.atoms.empty()) throw ChemError("nwchem input has no atoms; give a geometry");
   if (in.memory_mb < 64)
@@ -141,7 +145,9 @@ std::string write_nwchem_input(const NwchemInput& in) {
     const std::string cosmo = checked_token(in.solvent->cosmo_name, "cosmo solvent", "");
     out += "cosmo\n  do_gasphase False\n  solvent " + cosmo + "\nend\n\n";
   }
-  out += "dft\n  xc " + functional + "\n  mult " + std::to_string(in.multiplicity) + "\n";
+  out += "dft\n  xc " + xc + "\n";
+  if (!cam.empty()) out += "  " + cam + "\n";
+  out += "  mult " + std::to_string(in.multiplicity) + "\n";
   if (in.multiplicity > 1) out += "  odft\n";
   if (!start_orbitals.empty()) out += "  vectors input " + start_orbitals + "\n";
   // A named grid ("fine") or an explicit one ("lebedev 21 8"): safe words and spaces.

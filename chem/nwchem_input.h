@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "chem/functionals.h"
 #include "chem/geometry.h"
 #include "chem/solvents.h"
 
@@ -24,7 +25,7 @@ struct NwchemInput {
   Geometry geometry;                      // Angstrom
   int charge = 0;
   int multiplicity = 1;
-  std::string functional = "b3lyp";
+  const Functional* functional = &find_functional("b3lyp");  // its xc (and cam) directive
   std::string basis;                      // NWChem library name, e.g. "6-31G*"
   // Elements `basis` lacks -> the library basis they get instead (chem::
   // choose_basis); entries for elements absent from the geometry are ignored.

@@ -1,4 +1,4 @@
-// The preset table. The `test` preset is B3LYP/STO-3G on the xcoarse grid
+// The preset table and level text. The `test` preset is B3LYP/STO-3G on the xcoarse grid
 // with NWChem's loose optimiser criteria (measured on N-acetyl-L-alanine from
 // its xTB geometry: 51 steps at the default criteria, the xcoarse grid's noise
 // keeping the optimiser busy near the minimum):
@@ -12,10 +12,11 @@
 // rank.
 #include "chem/presets.h"
 
-#include <array>
 #include <cctype>
+#include <vector>
 
 #include "chem/error.h"
+#include "chem/shift_conversion.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -30,41 +31,156 @@ namespace {
 // worth ~1e-6 Hartree and far less than the shifts' uncertainty.
 constexpr std::string_view kDftCriteria = "gmax 0.00045; grms 0.0003; xmax 0.0072; xrms 0.0048";
 
-constexpr std::array<Preset, 3> kPresets = {{
-    {"production", {"b3lyp", "6-31G*", "", kDftCriteria}, {"b3lyp", "6-311+G(2d,p)", ""},
-     "real predictions"},
-    {"draft", {"b3lyp", "6-31G*", "", kDftCriteria}, {"b3lyp", "6-31G*", ""}, "quick look"},
-    {"test", {"b3lyp", "STO-3G", "xcoarse", "loose"}, {"b3lyp", "STO-3G", "lebedev 21 8"},
-     "tests and ci only; meaningless shifts"},
-}};
+Level level(std::string_view functional, std::string_view basis, std::string_view grid = "",
+            std::string_view criteria = "") {
+  return {&find_functional(functional), std::string(basis), std::string(grid),
+          std::string(criteria)};
+}
 
-std::string level_text(const Level& level) {
-  std::string f(level.functional);
-  for (char& c : f) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return f + "/" + std::string(level.basis);
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> table = [] {
+    const Level geometry = level("b3lyp", "6-31G*", "", kDftCriteria);
+    return std::vector<Preset>{
+        {"production", geometry, level("b3lyp", "6-311+G(2d,p)"), std::nullopt,
+         "real predictions"},
+        {"draft", geometry, level("b3lyp", "6-31G*"), std::nullopt, "quick look"},
+        {"test", level("b3lyp", "STO-3G", "xcoarse", "loose"),
+         level("b3lyp", "STO-3G", "lebedev 21 8"), std::nullopt,
+         "tests and ci only; meaningless shifts"},
+    };
+  }();
+  return table;
+}
+
+constexpr std::string_view kLevelForm =
+    "write a level as functional/basis (\"pbe0/def2-svp\"), a preset's levels as "
+    "SHIELDING//GEOMETRY, and a shielding per nucleus as \"1H:wp04/pcsseg-1;13C:pbe0/def2-svp\"";
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
 }
 
 }  // namespace
 
-std::string Preset::level_label() const {
-  return level_text(shielding) + "//" + level_text(geometry);
+std::string Level::label() const {
+  return std::string(functional ? functional->name : "?") + "/" + basis;
 }
 
-std::span<const Preset> all_presets() { return kPresets; }
+bool Level::same_calculation(const Level& other) const {
+  return functional == other.functional && basis == other.basis && grid == other.grid;
+}
+
+const Level& Preset::shielding_for(Nucleus nucleus) const {
+  return nucleus == Nucleus::h1 && h1_shielding ? *h1_shielding : shielding;
+}
+
+std::vector<const Level*> Preset::shielding_runs() const {
+  if (h1_shielding && !h1_shielding->same_calculation(shielding))
+    return {&shielding, &*h1_shielding};
+  return {&shielding};
+}
+
+std::string Preset::level_label() const {
+  if (shielding_runs().size() == 1) return shielding.label() + "//" + geometry.label();
+  return "1H " + h1_shielding->label() + ", 13C " + shielding.label() + "//" + geometry.label();
+}
+
+std::string Preset::nucleus_level_label(Nucleus nucleus) const {
+  return shielding_for(nucleus).label() + "//" + geometry.label();
+}
+
+std::span<const Preset> all_presets() { return presets(); }
+
+nlohmann::json preset_to_json(const Preset& p) {
+  return {{"name", p.name},
+          {"use", p.use},
+          {"level", p.level_label()},
+          {"geometry_level", p.geometry.label()},
+          {"shielding_level",
+           {{"1H", p.shielding_for(Nucleus::h1).label()},
+            {"13C", p.shielding_for(Nucleus::c13).label()}}},
+          {"shielding_runs_per_conformer", p.shielding_runs().size()},
+          {"figures", p.figures}};
+}
 
 std::string preset_names() {
   std::string out;
-  for (const Preset& p : kPresets) {
-    if (!out.empty()) out += ", ";
-    out += p.name;
-  }
+  for (const Preset& p : presets()) out += (out.empty() ? "" : ", ") + p.name;
   return out;
 }
 
 const Preset& find_preset(std::string_view name) {
-  for (const Preset& p : kPresets)
+  for (const Preset& p : presets())
     if (p.name == name) return p;
   throw ChemError("unknown preset '" + std::string(name) + "'; use one of: " + preset_names());
+}
+
+Level parse_level(std::string_view text) {
+  const std::string t = trimmed(text);
+  const auto slash = t.find('/');
+  if (slash == std::string::npos || t.find('/', slash + 1) != std::string::npos)
+    throw ChemError("level '" + t + "' is not functional/basis; " + std::string(kLevelForm));
+  const std::string functional = trimmed(std::string_view(t).substr(0, slash));
+  const std::string basis = trimmed(std::string_view(t).substr(slash + 1));
+  if (functional.empty() || basis.empty())
+    throw ChemError("level '" + t + "' lacks its functional or its basis; " +
+                    std::string(kLevelForm));
+  // The basis reaches NWChem's input: one token of a library name's characters.
+  for (char c : basis)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-+*(),_").find(c) !=
+                                                              std::string_view::npos))
+      throw ChemError("basis '" + basis + "' of level '" + t +
+                      "' has a character no NWChem basis name has; give the name as NWChem's "
+                      "library spells it (\"6-311+G(2d,p)\", \"def2-svp\", \"jul-cc-pV(D+d)Z\")");
+  return level(find_functional(functional).key, basis);
+}
+
+Preset preset_with_levels(const Preset& base, std::string_view text) {
+  Preset p = base;
+  p.name = "custom";
+  p.use = "levels given by the job";
+  std::string_view shielding = text, geometry;
+  if (auto at = text.find("//"); at != std::string_view::npos) {
+    shielding = text.substr(0, at);
+    geometry = text.substr(at + 2);
+    p.geometry = parse_level(geometry);
+    p.geometry.grid = base.geometry.grid;
+    p.geometry.opt_convergence = base.geometry.opt_convergence;
+  }
+  auto shielding_level = [&](std::string_view level_text) {
+    Level l = parse_level(level_text);
+    l.grid = base.shielding.grid;
+    return l;
+  };
+  if (shielding.find(':') == std::string_view::npos) {
+    p.shielding = shielding_level(shielding);
+    p.h1_shielding.reset();
+    return p;
+  }
+  std::optional<Level> h1, c13;
+  std::string_view rest = shielding;
+  while (!rest.empty()) {
+    const auto end = rest.find(';');
+    const std::string part = trimmed(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    if (part.empty()) continue;
+    const auto colon = part.find(':');
+    const std::string nucleus = colon == std::string::npos ? "" : trimmed(part.substr(0, colon));
+    if (nucleus != "1H" && nucleus != "13C")
+      throw ChemError("'" + part + "' names no nucleus; " + std::string(kLevelForm));
+    auto& slot = nucleus == "1H" ? h1 : c13;
+    if (slot) throw ChemError("the " + nucleus + " level is given twice in '" +
+                              std::string(text) + "'");
+    slot = shielding_level(part.substr(colon + 1));
+  }
+  if (!h1 || !c13)
+    throw ChemError("a shielding per nucleus needs both 1H and 13C levels; " +
+                    std::string(kLevelForm));
+  p.shielding = *c13;
+  p.h1_shielding = *h1;
+  return p;
 }
 
 }  // namespace qmnmr::chem

@@ -261,6 +261,7 @@ class ProcessGroup {
   bool reaped() const { return reaped_; }
   int status() const { return status_; }
   long peak_rss_kb() const { return peak_rss_kb_; }
+  double cpu_seconds() const { return cpu_seconds_; }
   int last_signal() const { return last_signal_; }
   const std::string& note() const { return note_; }
 
@@ -290,6 +291,8 @@ class ProcessGroup {
       status_ = st;
       // The leader's and its reaped descendants' peak: for mpirun, its largest rank.
       peak_rss_kb_ = usage.ru_maxrss;
+      cpu_seconds_ = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     } else if (r < 0) {
       // ECHILD: someone else took the status (SIGCHLD ignored, or a stray waitpid(-1)).
       reaped_ = true;
@@ -375,6 +378,7 @@ class ProcessGroup {
   bool drained_ = false;
   int status_ = 0;
   long peak_rss_kb_ = 0;
+  double cpu_seconds_ = 0;
   int last_signal_ = 0;
   std::string note_;
 };
@@ -518,6 +522,7 @@ Outcome run_process(const ProcessSpec& spec, const std::function<bool()>& should
   outcome.stop_signal = group.last_signal();
   outcome.error = group.note();
   outcome.peak_rss_kb = group.peak_rss_kb();
+  outcome.cpu_seconds = group.cpu_seconds();
   const int st = group.status();
   if (st != -1 && WIFEXITED(st)) outcome.exit_code = WEXITSTATUS(st);
   if (st != -1 && WIFSIGNALED(st)) outcome.signal = WTERMSIG(st);

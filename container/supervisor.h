@@ -87,6 +87,9 @@ struct Outcome {
   // leader and the descendants it reaped - for mpirun, its largest rank. 0 when
   // the leader's status was lost.
   long peak_rss_kb = 0;
+  // CPU seconds (user + system) of the leader and the descendants it reaped -
+  // for mpirun, every rank. 0 when the leader's status was lost.
+  double cpu_seconds = 0;
   std::string error;    // failed_to_start: why; otherwise notes (leftover group, lost status)
 
   // True only when the program exited with code 0.

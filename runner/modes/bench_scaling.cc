@@ -119,12 +119,12 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
                                   "may use (1-" + std::to_string(base_plan.cpus) +
                                   " CPUs; see qmnmr plan)");
   const fs::path out = fs::absolute(o.out_dir.empty()
-                                        ? fs::path("bench-scaling-" + std::string(spec.preset->name))
+                                        ? fs::path("bench-scaling-" + std::string(spec.preset.name))
                                         : o.out_dir);
   fs::create_directories(out);
   auto dir_lib = chem::default_basis_library_dir();
-  auto gb = chem::choose_basis(dir_lib, spec.preset->geometry.basis, molecule.symbols);
-  auto sb = chem::choose_basis(dir_lib, spec.preset->shielding.basis, molecule.symbols);
+  auto gb = chem::choose_basis(dir_lib, spec.preset.geometry.basis, molecule.symbols);
+  auto sb = chem::choose_basis(dir_lib, spec.preset.shielding.basis, molecule.symbols);
 
   container::SignalMonitor signals;
   json rows = json::array();
@@ -188,12 +188,12 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
   // Table, JSON, plot.
   std::printf("\n%s at %s, %s (%zu atoms); the plan here picks %d ranks\n",
               molecule.name.empty() ? molecule.canonical_smiles.c_str() : molecule.name.c_str(),
-              spec.preset->level_label().c_str(), std::string(spec.solvent->key).c_str(),
+              spec.preset.level_label().c_str(), std::string(spec.solvent->key).c_str(),
               molecule.atom_count(), pick);
   std::printf("| ranks | optimisation s (steps) | s/step | speed-up | efficiency | shielding s | "
               "speed-up | efficiency | peak MB, largest rank |\n|---|---|---|---|---|---|---|---|---|\n");
   bench::ScatterPlot plot;
-  plot.title = "Speed-up with NWChem MPI ranks (" + std::string(spec.preset->name) + ")";
+  plot.title = "Speed-up with NWChem MPI ranks (" + std::string(spec.preset.name) + ")";
   plot.x_label = "MPI ranks";
   plot.y_label = "speed-up against " + std::to_string(rows.empty() ? 1 : rows[0]["ranks"].get<int>()) +
                  " rank(s)";
@@ -227,8 +227,8 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
   queue::write_file_atomic(out / "scaling.svg", bench::scatter_svg(plot));
   json doc{{"molecule", {{"name", molecule.name}, {"smiles", molecule.canonical_smiles},
                          {"atoms", molecule.atom_count()}, {"heavy_atoms", molecule.heavy_atom_count()}}},
-           {"preset", std::string(spec.preset->name)},
-           {"level", spec.preset->level_label()},
+           {"preset", std::string(spec.preset.name)},
+           {"level", spec.preset.level_label()},
            {"solvent", std::string(spec.solvent->key)},
            {"plan_ranks", pick},
            {"plan", base_plan.to_json()},

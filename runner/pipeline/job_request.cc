@@ -29,6 +29,7 @@ nlohmann::json JobRequest::to_json() const {
   j["max_conformers"] = max_conformers;
   if (stereoisomers != "one") j["stereoisomers"] = stereoisomers;  // older inputs stay equal
   if (geometry != "optimise") j["geometry"] = geometry;
+  if (!level.empty()) j["level"] = level;
   if (!calibration.is_null()) j["calibration"] = calibration;
   if (open_shell) j["open_shell"] = true;
   return j;
@@ -39,7 +40,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
   static const std::set<std::string> known = {"smiles",  "xyz",     "sdf",
                                               "name",    "charge",  "multiplicity",
                                               "solvent", "preset",  "conformer_mode",
-                                              "max_conformers", "stereoisomers", "geometry",
+                                              "max_conformers", "stereoisomers", "geometry", "level",
                                               "calibration", "open_shell"};
   for (const auto& [key, value] : j.items())
     if (!known.contains(key))
@@ -81,6 +82,7 @@ JobRequest request_from_json(const nlohmann::json& j) {
   get_string("conformer_mode", r.conformers);
   get_string("stereoisomers", r.stereoisomers);
   get_string("geometry", r.geometry);
+  get_string("level", r.level);
   if (j.contains("calibration")) r.calibration = j["calibration"];
   if (j.contains("open_shell") && !j["open_shell"].is_null()) {
     if (!j["open_shell"].is_boolean())
@@ -91,9 +93,14 @@ JobRequest request_from_json(const nlohmann::json& j) {
   return r;
 }
 
+chem::Preset request_preset(const JobRequest& request) {
+  const auto& base = chem::find_preset(request.preset);
+  return request.level.empty() ? base : chem::preset_with_levels(base, request.level);
+}
+
 void check_request_settings(const JobRequest& request) {
   chem::find_solvent(request.solvent);
-  chem::find_preset(request.preset);
+  request_preset(request);
   if (request.conformers != "single" && request.conformers != "rdkit" &&
       request.conformers != "crest")
     throw std::invalid_argument("unknown conformer mode '" + request.conformers +
@@ -101,9 +108,9 @@ void check_request_settings(const JobRequest& request) {
   if (request.stereoisomers != "one" && request.stereoisomers != "all")
     throw std::invalid_argument("unknown --stereoisomers '" + request.stereoisomers +
                                 "'; use one (the default) or all");
-  if (request.geometry != "optimise" && request.geometry != "fixed")
+  if (request.geometry != "optimise" && request.geometry != "fixed" && request.geometry != "xtb")
     throw std::invalid_argument("unknown --geometry '" + request.geometry +
-                                "'; use optimise (the default) or fixed");
+                                "'; use optimise (the default), fixed or xtb");
   if (request.geometry == "fixed") {
     if (request.molecule.format == chem::MoleculeInput::Format::smiles)
       throw std::invalid_argument(
@@ -122,7 +129,7 @@ void check_request_settings(const JobRequest& request) {
     chem::check_calibration_applies(
         chem::calibration_from_json(request.calibration, "'" +
                                     request.calibration.value("name", std::string("given")) + "'"),
-        chem::find_preset(request.preset), chem::find_solvent(request.solvent));
+        request_preset(request), chem::find_solvent(request.solvent));
   if (request.max_conformers < 1)
     throw std::invalid_argument("--max-conformers must be at least 1");
   if (request.molecule.multiplicity && *request.molecule.multiplicity < 1)

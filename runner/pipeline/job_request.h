@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chem/molecule.h"
+#include "chem/presets.h"
 
 namespace qmnmr::runner {
 
@@ -30,6 +31,11 @@ struct JobRequest {
   // geometry is taken as it is and only the shielding runs on it (a geometry
   // optimised elsewhere, or a benchmark on fixed geometries).
   std::string geometry = "optimise";
+  // The job's own levels of theory instead of the preset's (chem::
+  // preset_with_levels: "pbe0/def2-svp//b3lyp/6-31G*", or a shielding per
+  // nucleus); "" = the preset's. The preset's grids and optimiser criteria
+  // stay.
+  std::string level;
   // A lab calibration document (chem/calibration.h), carried whole so that a
   // worker on another host needs no file; null = the preset's own conversion.
   nlohmann::json calibration;
@@ -39,7 +45,7 @@ struct JobRequest {
 
   // input.json: {"smiles"|"xyz"|"sdf": text, "name", "charge", "multiplicity",
   // "solvent", "preset", "conformer_mode", "max_conformers", "stereoisomers",
-  // "geometry", "calibration", "open_shell"}; the last four only when not at
+  // "geometry", "level", "calibration", "open_shell"}; the last five only when not at
   // their defaults, so older inputs stay equal.
   nlohmann::json to_json() const;
 };
@@ -47,6 +53,9 @@ struct JobRequest {
 // Reads input.json (or a queue row); throws std::invalid_argument naming
 // the key at fault.
 JobRequest request_from_json(const nlohmann::json& j);
+
+// The preset with the request's own levels, if it names any.
+chem::Preset request_preset(const JobRequest& request);
 
 // Checks settings that need no chemistry: solvent, preset and conformer
 // mode exist, max_conformers >= 1, charge and multiplicity in range. Throws chem::ChemError or

@@ -18,14 +18,16 @@ JobSpec resolve_job(const JobRequest& request) {
   check_request_settings(request);
   JobSpec spec;
   spec.molecule = request.molecule;
-  spec.preset = &chem::find_preset(request.preset);
+  spec.preset = request_preset(request);
   spec.solvent = &chem::find_solvent(request.solvent);
   for (auto mode : {ConformerMode::single, ConformerMode::rdkit, ConformerMode::crest})
     if (conformer_mode_name(mode) == request.conformers) spec.conformers = mode;
   spec.max_conformers = request.max_conformers;
   spec.stereoisomers =
       request.stereoisomers == "all" ? StereoisomerMode::all : StereoisomerMode::one;
-  spec.geometry = request.geometry == "fixed" ? GeometryMode::fixed : GeometryMode::optimise;
+  spec.geometry = request.geometry == "fixed" ? GeometryMode::fixed
+                  : request.geometry == "xtb" ? GeometryMode::xtb
+                                              : GeometryMode::optimise;
   spec.open_shell = request.open_shell;
   if (!request.calibration.is_null())  // check_request_settings checked that it applies
     spec.calibration = chem::calibration_from_json(request.calibration, "of the job");

@@ -16,14 +16,16 @@ namespace qmnmr::runner {
 enum class ConformerMode { single, rdkit, crest };
 enum class StereoisomerMode { one, all };
 // optimise: DFT optimisation of each conformer; fixed: the input geometry as
-// it is (only the shielding runs).
-enum class GeometryMode { optimise, fixed };
+// it is (only the shielding runs); xtb: each conformer's GFN2-xTB minimum
+// (ALPB solvent) is the geometry the shieldings are computed on, no DFT
+// optimisation.
+enum class GeometryMode { optimise, fixed, xtb };
 
 std::string_view conformer_mode_name(ConformerMode mode);
 
 struct JobSpec {
   chem::MoleculeInput molecule;
-  const chem::Preset* preset = nullptr;    // a row of chem::all_presets()
+  chem::Preset preset;                     // a row of chem::all_presets(), or the job's own levels
   const chem::Solvent* solvent = nullptr;  // a row of chem::all_solvents()
   ConformerMode conformers = ConformerMode::rdkit;
   int max_conformers = 8;

@@ -51,14 +51,19 @@ struct ConformerRun {
   NwchemResult result;
   std::filesystem::path dir;  // where the record goes
 };
+// `level`: the shielding level to run (one of the preset's shielding_runs());
+// nullptr = the preset's task level. A 1H level of its own runs in
+// scratch/shielding/conf_NNN_1h with logs nwchem_shielding_1h_conf_NNN.
 ConformerRun run_conformer(StageContext& ctx, const Conformer& conformer, chem::NwchemTask task,
-                           int ranks);
+                           int ranks, const chem::Level* level = nullptr);
 
-// The input for `task` at the preset's level for the job's molecule, with
-// absolute scratch and permanent folders under `dir`.
+// The input for `task` at `level` (nullptr: the preset's geometry level for an
+// optimisation, its main shielding level for a shielding) for the job's
+// molecule, with absolute scratch and permanent folders under `dir`.
 chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule& molecule,
                                    const chem::Geometry& geometry, chem::NwchemTask task,
-                                   const std::filesystem::path& dir);
+                                   const std::filesystem::path& dir,
+                                   const chem::Level* level = nullptr);
 
 // A shielding at the optimisation's basis starts its SCF from the
 // optimisation's converged orbitals (<opt_dir>/perm/<start>.movecs, the final
@@ -69,6 +74,6 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
 // onto another basis (production) it saved one iteration and no time (78.5 s
 // vs 74.9 s for ethanol), so it is not done there.
 void start_from_optimisation(const StageContext& ctx, chem::NwchemInput& input,
-                             const std::filesystem::path& opt_dir);
+                             const std::filesystem::path& opt_dir, const chem::Level& level);
 
 }  // namespace qmnmr::runner

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <set>
 
+#include <sys/resource.h>
+
 #include <spdlog/spdlog.h>
 
 #include "chem/basis_library.h"
@@ -47,6 +49,16 @@ fs::path done_record(const JobPaths& paths, std::string_view stage) {
   return paths.scratch() / std::string(stage) / "done.json";
 }
 
+// CPU seconds (user + system) of this process's finished programs and their
+// reaped descendants - for mpirun, every rank it ran. The worker runs one job
+// at a time, so a stage's difference is the stage's own programs' time.
+double children_cpu_seconds() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
 // Resolves once which basis each element of the molecule gets at each level,
 // and says so when an element is not on the level's own basis.
 void choose_bases(StageContext& ctx) {
@@ -54,10 +66,14 @@ void choose_bases(StageContext& ctx) {
   ctx.geometry_basis = chem::choose_basis(dir, ctx.preset().geometry.basis, ctx.molecule.symbols);
   ctx.shielding_basis =
       chem::choose_basis(dir, ctx.preset().shielding.basis, ctx.molecule.symbols);
-  for (const auto* choice : {&ctx.geometry_basis, &ctx.shielding_basis}) {
-    if (choice->fallback.empty()) continue;
-    if (choice == &ctx.shielding_basis && ctx.shielding_basis.basis == ctx.geometry_basis.basis)
-      continue;  // said once
+  if (ctx.preset().shielding_runs().size() > 1)
+    ctx.h1_shielding_basis =
+        chem::choose_basis(dir, ctx.preset().h1_shielding->basis, ctx.molecule.symbols);
+  std::set<std::string> said;
+  for (const auto* choice : {&ctx.geometry_basis, &ctx.shielding_basis,
+                             ctx.h1_shielding_basis ? &*ctx.h1_shielding_basis : nullptr}) {
+    if (!choice || choice->fallback.empty()) continue;
+    if (!said.insert(choice->basis).second) continue;  // said once
     std::string elements;
     for (const auto& [element, basis] : choice->fallback)
       elements += (elements.empty() ? "" : ", ") + element;
@@ -75,7 +91,14 @@ std::span<const Stage> stage_table() { return kStages; }
 std::string read_text(const fs::path& path) { return queue::read_file(path); }
 
 std::string level_label(const chem::Level& level) {
-  return std::string(level.functional) + "/" + std::string(level.basis);
+  return std::string(level.functional->key) + "/" + level.basis;
+}
+
+const chem::BasisChoice& StageContext::basis_for(const chem::Level& level) const {
+  if (&level == &preset().geometry) return geometry_basis;
+  if (h1_shielding_basis && preset().h1_shielding && &level == &*preset().h1_shielding)
+    return *h1_shielding_basis;
+  return shielding_basis;
 }
 
 void StageContext::publish_ensemble() {
@@ -122,7 +145,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
   try {
     paths.create();
     const JobSpec spec = resolve_job(request);  // the one place names become types
-    auto resolved = resolve_molecule(spec.molecule, *spec.preset,
+    auto resolved = resolve_molecule(spec.molecule, spec.preset,
                                      spec.stereoisomers == StereoisomerMode::all);
     check_open_shell(resolved.molecule, spec.open_shell);
     if (!resolved.isomers.empty())
@@ -150,6 +173,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
       if (hooks.stage_started) hooks.stage_started(name);
       auto started_at = iso_now();
       auto t0 = std::chrono::steady_clock::now();
+      const double cpu0 = children_cpu_seconds();
       status.begin_step(name, label);
       log->info("stage {}: {}", name, label);
       fs::create_directories(paths.scratch() / name);
@@ -163,7 +187,7 @@ PipelineResult run_pipeline(const JobRequest& request, const JobPaths& paths, St
                                     {"ensemble", ctx.ensemble.to_json()}}
                                    .dump(1));
       ctx.publish_ensemble();
-      status.end_step(name, label, started_at, seconds);
+      status.end_step(name, label, started_at, seconds, children_cpu_seconds() - cpu0);
       if (hooks.stage_done) hooks.stage_done(name);
     }
     status.doc()["status"] = "complete";

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,12 +34,16 @@ struct StageContext {
   std::shared_ptr<spdlog::logger> log;
   chem::BasisChoice geometry_basis;   // per element, for the molecule (chem::choose_basis)
   chem::BasisChoice shielding_basis;
+  // A preset whose 1H has a shielding level of its own: that level's choice.
+  std::optional<chem::BasisChoice> h1_shielding_basis;
   // Held while a run in a packed slot changes the ensemble, the status or a
   // record; never while a program runs.
   std::mutex mutex;
 
-  const chem::Preset& preset() const { return *spec.preset; }
+  const chem::Preset& preset() const { return spec.preset; }
   const chem::Solvent& solvent() const { return *spec.solvent; }
+  // The basis choice of one of the preset's levels (geometry or a shielding).
+  const chem::BasisChoice& basis_for(const chem::Level& level) const;
   // Saves the ensemble into status.json (a client follows the conformers).
   void publish_ensemble();
 };

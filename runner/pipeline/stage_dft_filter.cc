@@ -1,5 +1,5 @@
 // Stage dft_filter: the DFT energy window (3 kcal/mol above the minimum);
-// a fixed geometry passes as it is.
+// a fixed geometry or xTB minima pass as they are.
 #include <algorithm>
 
 #include "chem/ensemble.h"
@@ -9,7 +9,8 @@ namespace qmnmr::runner {
 
 void stage_dft_filter(StageContext& ctx) {
   auto opt = ctx.ensemble.with_state(ConformerState::dft_optimized);
-  if (ctx.spec.geometry == GeometryMode::fixed) {  // one given geometry, no energies to compare
+  // One given geometry, or xTB minima: no DFT energies to compare yet.
+  if (ctx.spec.geometry != GeometryMode::optimise) {
     for (auto* c : opt) c->state = ConformerState::dft_selected;
     return;
   }

@@ -32,6 +32,12 @@ void stage_dft_opt(StageContext& ctx) {
     ctx.log->info("dft_opt: geometry fixed, the input geometry is used as it is");
     return;
   }
+  if (ctx.spec.geometry == GeometryMode::xtb) {
+    // The xTB minima are the geometries; their shielding runs' DFT energies weight them.
+    for (auto* c : e.with_state(ConformerState::selected)) c->state = ConformerState::dft_optimized;
+    ctx.log->info("dft_opt: geometry xtb, the GFN2-xTB minima are used as they are");
+    return;
+  }
   // Finished (or failed for good) before: taken from the record; the rest run
   // packed into slots.
   std::vector<Conformer*> pending;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "chem/nmredata.h"
+#include "chem/shift_conversion.h"
 #include "chem/spectrum_svg.h"
 #include "chem/symmetry.h"
 #include "chem/text_lines.h"
@@ -38,15 +39,21 @@ void stage_report(StageContext& ctx) {
                                                             std::to_string(best->id)));
   json method{{"preset", std::string(ctx.preset().name)},
               {"level", ctx.preset().level_label()},
-              {"functional", std::string(ctx.preset().shielding.functional)},
+              {"functional", std::string(ctx.preset().shielding.functional->key)},
               {"geometry_basis", std::string(ctx.preset().geometry.basis)},
               {"shielding_basis", std::string(ctx.preset().shielding.basis)},
               {"geometry_basis_by_element", ctx.geometry_basis.fallback},
               {"shielding_basis_by_element", ctx.shielding_basis.fallback},
               {"geometry_level", level_label(ctx.preset().geometry)},
               {"shielding_level", level_label(ctx.preset().shielding)},
+              {"shielding_level_by_nucleus",
+               {{"1H", level_label(ctx.preset().shielding_for(chem::Nucleus::h1))},
+                {"13C", level_label(ctx.preset().shielding_for(chem::Nucleus::c13))}}},
+              {"shielding_runs_per_conformer", ctx.preset().shielding_runs().size()},
               {"geometry", ctx.spec.geometry == GeometryMode::fixed
                                ? "the input geometry, fixed (not optimised)"
+                           : ctx.spec.geometry == GeometryMode::xtb
+                               ? "GFN2-xTB minima (not DFT-optimised)"
                                : "DFT-optimised, " + level_label(ctx.preset().geometry)},
               {"solvent", std::string(ctx.solvent().key)},
               {"solvation", ctx.solvent().is_vacuum() ? "none" : "COSMO (NWChem), ALPB (xTB)"},

@@ -1,7 +1,12 @@
 // Stage shielding: NWChem `property shielding` of each conformer in the DFT
 // window, on its optimised geometry, recovered by failure class; the runs are
-// packed into slots, and the TMS reference, when the shifts need it and the
-// cache lacks it, runs beside them as one more.
+// packed into slots, and the TMS references, when the shifts need them and the
+// cache lacks them, run beside them. A preset whose 1H has a level of its own
+// runs a second shielding per conformer there; each atom keeps the shielding
+// of its nucleus's level (H from the 1H run, every other atom from the main one).
+#include <optional>
+#include <vector>
+
 #include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/conformer_record.h"
 #include "runner/pipeline/mirror_images.h"
@@ -16,13 +21,21 @@ namespace qmnmr::runner {
 namespace {
 
 void shield_conformer(StageContext& ctx, Conformer& c, const SlotPool& pool) {
-  auto [result, dir] = run_conformer(ctx, c, chem::NwchemTask::shielding, pool.ranks_now());
+  const auto levels = ctx.preset().shielding_runs();
+  auto [result, dir] =
+      run_conformer(ctx, c, chem::NwchemTask::shielding, pool.ranks_now(), levels.front());
+  std::optional<ConformerRun> h1;
+  if (result.ok() && levels.size() > 1)
+    h1 = run_conformer(ctx, c, chem::NwchemTask::shielding, pool.ranks_now(), levels.back());
   std::lock_guard lock(ctx.mutex);
-  if (!result.ok()) {
-    drop_conformer(ctx, c, *result.failure);
+  if (!result.ok() || (h1 && !h1->result.ok())) {
+    drop_conformer(ctx, c, result.ok() ? *h1->result.failure : *result.failure);
   } else {
     c.shieldings.clear();
-    for (const auto& a : result.output.shieldings) c.shieldings.push_back(a.isotropic);
+    for (size_t i = 0; i < result.output.shieldings.size(); ++i)
+      c.shieldings.push_back(h1 && ctx.molecule.symbols[i] == "H"
+                                 ? h1->result.output.shieldings[i].isotropic
+                                 : result.output.shieldings[i].isotropic);
     // A fixed geometry had no optimisation: its energy is the shielding run's.
     if (!c.dft_hartree && result.output.total_energy) c.dft_hartree = *result.output.total_energy;
     c.state = ConformerState::shielded;
@@ -44,16 +57,17 @@ void stage_shielding(StageContext& ctx) {
     else
       pending.push_back(c);
   }
-  const bool tms = !pending.empty() && tms_reference_to_compute(ctx);
-  const size_t runs = pending.size() + (tms ? 1 : 0);
+  const auto tms = pending.empty() ? std::vector<const chem::Level*>{}
+                                    : tms_references_to_compute(ctx);
+  const size_t runs = pending.size() + tms.size();
   const auto slots = stage_slots(ctx, "shielding", RunKind::shielding, static_cast<int>(runs));
-  // The TMS reference (an optimisation and a shielding) first: the longest chain.
+  // The TMS references (an optimisation and a shielding each) first: the longest chains.
   SlotPool pool(slots.slots, slots.ranks_per_slot);
   pool.run(runs, [&](size_t i) {
-    if (tms && i == 0)
-      tms_reference(ctx, [&] { return pool.ranks_now(); });  // cached for the average stage
+    if (i < tms.size())  // cached for the average stage
+      tms_reference(ctx, *tms[i], [&] { return pool.ranks_now(); });
     else
-      shield_conformer(ctx, *pending[i - (tms ? 1 : 0)], pool);
+      shield_conformer(ctx, *pending[i - tms.size()], pool);
   });
   complete_mirror_shieldings(ctx);
 }

@@ -62,7 +62,8 @@ void optimise(StageContext& ctx, Conformer& c) {
 
 void stage_xtb(StageContext& ctx) {
   auto& e = ctx.ensemble;
-  if (e.conformers.size() <= 1 && ctx.spec.conformers == ConformerMode::single) {
+  if (e.conformers.size() <= 1 && ctx.spec.conformers == ConformerMode::single &&
+      ctx.spec.geometry != GeometryMode::xtb) {
     // One conformer needs no semi-empirical ranking.
     for (auto& c : e.conformers) c.state = ConformerState::selected;
     return;

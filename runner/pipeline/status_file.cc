@@ -41,14 +41,16 @@ void StatusFile::begin_step(const std::string& step, const std::string& label) {
 }
 
 void StatusFile::end_step(const std::string& step, const std::string& label,
-                          const std::string& started_at, double duration_seconds) {
+                          const std::string& started_at, double duration_seconds,
+                          double cpu_seconds) {
   auto& steps = doc_["steps_completed"];
   if (!steps.is_array()) steps = nlohmann::json::array();
   steps.push_back({{"step", step},
                    {"label", label},
                    {"started_at", started_at},
                    {"completed_at", iso_now()},
-                   {"duration_seconds", duration_seconds}});
+                   {"duration_seconds", duration_seconds},
+                   {"cpu_seconds", cpu_seconds}});
   save();
 }
 

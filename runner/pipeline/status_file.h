@@ -26,9 +26,10 @@ class StatusFile {
 
   // A step begins: status running, current_step/current_step_label set.
   void begin_step(const std::string& step, const std::string& label);
-  // A step ended: appended to steps_completed with its duration.
+  // A step ended: appended to steps_completed with its duration and the CPU
+  // seconds its programs took (every MPI rank counted).
   void end_step(const std::string& step, const std::string& label, const std::string& started_at,
-                double duration_seconds);
+                double duration_seconds, double cpu_seconds = 0);
   // The job failed: status failed, error_message, completed_at.
   void fail(const std::string& message);
 

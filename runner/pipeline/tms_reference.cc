@@ -17,17 +17,17 @@ using nlohmann::json;
 namespace {
 
 std::string level_key(const chem::Level& level) {
-  return std::string(level.functional) + "/" + std::string(level.basis) +
+  return std::string(level.functional->key) + "/" + level.basis +
          "/grid=" + (level.grid.empty() ? std::string("default") : std::string(level.grid)) +
          (level.opt_convergence.empty() ? std::string() : "/opt=" + std::string(level.opt_convergence));
 }
 
 }  // namespace
 
-std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solvent,
-                          const std::string& nwchem_version) {
-  return "tms v2; geometry " + level_key(preset.geometry) + "; shielding " +
-         level_key(preset.shielding) + "; cosmo " +
+std::string tms_cache_key(const chem::Level& geometry, const chem::Level& shielding,
+                          const chem::Solvent& solvent, const std::string& nwchem_version) {
+  return "tms v2; geometry " + level_key(geometry) + "; shielding " + level_key(shielding) +
+         "; cosmo " +
          (solvent.is_vacuum() ? std::string("none") : std::string(solvent.cosmo_name)) +
          "; nwchem " + (nwchem_version.empty() ? std::string("unknown") : nwchem_version);
 }
@@ -89,25 +89,35 @@ std::optional<std::map<std::string, double>> cached(const fs::path& cache, const
 
 }  // namespace
 
-bool tms_reference_to_compute(StageContext& ctx) {
+std::vector<const chem::Level*> tms_references_to_compute(StageContext& ctx) {
   const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
-  bool needed = false;
-  for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13})
-    needed = needed ||
-             chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration,
-                                    ctx.molecule.multiplicity > 1 ? chem::Shells::open
-                                                                  : chem::Shells::closed) ==
-                 chem::ShiftMethod::tms_reference;
+  std::vector<const chem::Level*> levels;
+  for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13}) {
+    if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration,
+                               ctx.molecule.multiplicity > 1 ? chem::Shells::open
+                                                             : chem::Shells::closed) !=
+        chem::ShiftMethod::tms_reference)
+      continue;
+    const chem::Level* level = &ctx.preset().shielding_for(nucleus);
+    bool listed = false;
+    for (const auto* l : levels) listed = listed || l->same_calculation(*level);
+    if (!listed) levels.push_back(level);
+  }
   const std::string version = nwchem_version(ctx);
-  if (!needed || version.empty()) return false;
-  const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
-  return !cached(ctx.cache_dir / tms_cache_file_name(key), key);
+  if (levels.empty() || version.empty()) return {};
+  std::vector<const chem::Level*> missing;
+  for (const auto* level : levels) {
+    const std::string key = tms_cache_key(ctx.preset().geometry, *level, ctx.solvent(), version);
+    if (!cached(ctx.cache_dir / tms_cache_file_name(key), key)) missing.push_back(level);
+  }
+  return missing;
 }
 
-std::map<std::string, double> tms_reference(StageContext& ctx,
+std::map<std::string, double> tms_reference(StageContext& ctx, const chem::Level& shielding,
                                             const std::function<std::optional<int>()>& ranks) {
   const std::string version = nwchem_version(ctx);
-  const std::string key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
+  const auto& geometry = ctx.preset().geometry;
+  const std::string key = tms_cache_key(geometry, shielding, ctx.solvent(), version);
   auto cache = ctx.cache_dir / tms_cache_file_name(key);
   // Without a version there is nothing to look up (an entry keyed "nwchem
   // unknown" may hold another version's shieldings).
@@ -118,16 +128,21 @@ std::map<std::string, double> tms_reference(StageContext& ctx,
                 ctx.cache_dir.string());
   chem::MoleculeInput tms_input{chem::MoleculeInput::Format::smiles, "C[Si](C)(C)C", 0, 1, "TMS"};
   auto tms = chem::load_molecule(tms_input, {});
-  auto dir = ctx.paths.scratch() / "average" / "tms";
+  // A 1H level of its own computes its TMS in a folder of its own; the
+  // optimisation is the same and the run cache gives it back.
+  const bool own_h1 = &shielding != &ctx.preset().shielding;
+  auto dir = ctx.paths.scratch() / "average" / (own_h1 ? "tms_1h" : "tms");
+  const std::string logs = own_h1 ? "nwchem_tms_1h_" : "nwchem_tms_";
   auto opt = run_nwchem_recovering(
-      ctx, "nwchem_tms_opt", dir / "opt",
-      nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt"),
+      ctx, logs + "opt", dir / "opt",
+      nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt",
+                       &geometry),
       "average", "optimisation of the TMS reference", ranks());
   if (!opt.ok()) throw ToolError(opt.failure->message);
   auto sh_input = nwchem_input_for(ctx, tms, *opt.output.final_geometry,
-                                   chem::NwchemTask::shielding, dir / "shielding");
-  start_from_optimisation(ctx, sh_input, dir / "opt");
-  auto sh = run_nwchem_recovering(ctx, "nwchem_tms_shielding", dir / "shielding", sh_input,
+                                   chem::NwchemTask::shielding, dir / "shielding", &shielding);
+  start_from_optimisation(ctx, sh_input, dir / "opt", shielding);
+  auto sh = run_nwchem_recovering(ctx, logs + "shielding", dir / "shielding", sh_input,
                                   "average", "shielding of the TMS reference", ranks());
   if (!sh.ok()) throw ToolError(sh.failure->message);
   std::map<std::string, std::pair<double, int>> sums;
@@ -147,14 +162,14 @@ std::map<std::string, double> tms_reference(StageContext& ctx,
                   "this job but not cached (its cache key must carry the version)");
     return {{"H", sigma_h}, {"C", sigma_c}};
   }
-  const std::string stored_key = tms_cache_key(ctx.preset(), ctx.solvent(), computed_with);
+  const std::string stored_key = tms_cache_key(geometry, shielding, ctx.solvent(), computed_with);
   cache = ctx.cache_dir / tms_cache_file_name(stored_key);
   fs::create_directories(ctx.cache_dir);
   queue::write_file_atomic(cache, json{{"key", stored_key},
                                        {"preset", std::string(ctx.preset().name)},
                                        {"solvent", std::string(ctx.solvent().key)},
-                                       {"geometry_level", level_label(ctx.preset().geometry)},
-                                       {"shielding_level", level_label(ctx.preset().shielding)},
+                                       {"geometry_level", level_label(geometry)},
+                                       {"shielding_level", level_label(shielding)},
                                        {"nwchem_version", computed_with},
                                        {"sigma_H", sigma_h},
                                        {"sigma_C", sigma_c},

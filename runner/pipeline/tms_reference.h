@@ -1,4 +1,5 @@
-// sigma(TMS) for 1H and 13C at the preset's levels and the job's solvent, for
+// sigma(TMS) for 1H and 13C at the preset's geometry level and one of its
+// shielding levels and the job's solvent, for
 // levels without regression factors: computed once (optimisation + shielding
 // of tetramethylsilane) and cached, keyed by everything that changes it - both
 // levels (functional, basis, grid), the COSMO solvent and the NWChem version.
@@ -11,26 +12,27 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runner/pipeline/stage_context.h"
 
 namespace qmnmr::runner {
 
 // The cache key text (what the cached file records) and its file name.
-std::string tms_cache_key(const chem::Preset& preset, const chem::Solvent& solvent,
-                          const std::string& nwchem_version);
+std::string tms_cache_key(const chem::Level& geometry, const chem::Level& shielding,
+                          const chem::Solvent& solvent, const std::string& nwchem_version);
 std::string tms_cache_file_name(const std::string& key);
 
-// {"H": sigma, "C": sigma}, from the cache or computed now. In a packed slot,
-// `ranks` says how many ranks each of its two runs may start with.
+// {"H": sigma, "C": sigma} at `shielding` (one of the preset's shielding
+// levels), from the cache or computed now. In a packed slot, `ranks` says how
+// many ranks each of its two runs may start with.
 std::map<std::string, double> tms_reference(
-    StageContext& ctx, const std::function<std::optional<int>()>& ranks = [] {
-      return std::optional<int>();
-    });
+    StageContext& ctx, const chem::Level& shielding,
+    const std::function<std::optional<int>()>& ranks = [] { return std::optional<int>(); });
 
-// True when the job's shifts need sigma(TMS), the cache does not have it yet
-// and the NWChem version (part of the key) is known: the shielding stage then
-// computes it beside the conformers.
-bool tms_reference_to_compute(StageContext& ctx);
+// The shielding levels whose sigma(TMS) the job's shifts need, the cache
+// does not have yet and whose key's NWChem version is known: the shielding
+// stage computes them beside the conformers.
+std::vector<const chem::Level*> tms_references_to_compute(StageContext& ctx);
 
 }  // namespace qmnmr::runner

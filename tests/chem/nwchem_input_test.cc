@@ -94,6 +94,24 @@ TEST(NwchemInput, ShieldingDeckVacuumOpenShell) {
   EXPECT_EQ(lines_starting(text, "task"), std::vector<std::string>{"task dft property"});
 }
 
+TEST(NwchemInput, FunctionalsWriteTheirOwnDirectives) {
+  NwchemInput cam = water(NwchemTask::shielding);
+  cam.functional = &find_functional("cam-b3lyp");
+  const auto text = write_nwchem_input(cam);
+  EXPECT_EQ(lines_starting(text, "xc "),
+            std::vector<std::string>{"  xc xcamb88 1.00 lyp 0.81 vwn_5 0.19 hfexch 1.00"});
+  EXPECT_EQ(lines_starting(text, "cam "),
+            std::vector<std::string>{"  cam 0.33 cam_alpha 0.19 cam_beta 0.46"});
+  NwchemInput wp04 = water(NwchemTask::shielding);
+  wp04.functional = &find_functional("WP04");
+  const auto w = write_nwchem_input(wp04);
+  EXPECT_EQ(lines_starting(w, "xc "),
+            std::vector<std::string>{"  xc HFexch 0.1189 slater 0.9999 becke88 nonlocal 0.9614 "
+                                     "vwn_1_rpa 0.9998 lyp 0.0001"});
+  EXPECT_TRUE(lines_starting(w, "cam ").empty());
+  EXPECT_THROW(find_functional("wb97x-d"), ChemError);
+}
+
 TEST(NwchemInput, ElementsTheBasisLacksGetTheirOwn) {
   NwchemInput in = water(NwchemTask::shielding);
   in.geometry = parse_xyz("3\n\nC 0 0 0\nBr 0 0 1.9\nI 0 1.9 0\n");
@@ -184,7 +202,7 @@ TEST(NwchemInput, RejectsBadSymbolsChargesAndTokens) {
   }
 
   NwchemInput func = water(NwchemTask::optimize);
-  func.functional = "b3lyp\ntask shell";
+  func.functional = nullptr;
   EXPECT_THROW(write_nwchem_input(func), ChemError);
   NwchemInput start = water(NwchemTask::optimize);
   start.start_name = "../x";

@@ -40,7 +40,7 @@ TEST(NwchemIntegration, WaterOptimizeThenShieldingTestPreset) {
   NwchemInput in;
   in.title = "water\ntask shell false";
   in.geometry = parse_xyz("3\n\nO 0 0 0.15\nH 0 0.85 -0.45\nH 0 -0.70 -0.55\n");
-  in.functional = std::string(preset.geometry.functional);
+  in.functional = preset.geometry.functional;
   in.basis = std::string(preset.geometry.basis);
   in.grid = std::string(preset.geometry.grid);
   in.solvent = &find_solvent("chcl3");
@@ -66,7 +66,7 @@ TEST(NwchemIntegration, WaterOptimizeThenShieldingTestPreset) {
 
   in.task = NwchemTask::shielding;
   in.geometry = *opt.final_geometry;
-  in.functional = std::string(preset.shielding.functional);
+  in.functional = preset.shielding.functional;
   in.basis = std::string(preset.shielding.basis);
   in.grid = std::string(preset.shielding.grid);
   in.scratch_dir = dir / "nmr/scratch";

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "chem/error.h"
+#include "chem/shift_conversion.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -12,7 +13,7 @@ TEST(Presets, ProductionLevels) {
   const Preset& p = find_preset("production");
   EXPECT_EQ(p.geometry.basis, "6-31G*");
   EXPECT_EQ(p.shielding.basis, "6-311+G(2d,p)");
-  EXPECT_EQ(p.geometry.functional, "b3lyp");
+  EXPECT_EQ(p.geometry.functional->key, "b3lyp");
   EXPECT_TRUE(p.shielding.grid.empty());
   EXPECT_EQ(p.level_label(), "B3LYP/6-311+G(2d,p)//B3LYP/6-31G*");
 }
@@ -33,6 +34,47 @@ TEST(Presets, UnknownNameListsValidOnes) {
   } catch (const ChemError& e) {
     EXPECT_STREQ(e.what(), "unknown preset 'fast'; use one of: production, draft, test");
   }
+}
+
+TEST(Presets, LevelTextNamesATableFunctionalAndABasis) {
+  const Level l = parse_level(" PBE0/def2-svp ");
+  EXPECT_EQ(l.functional, &find_functional("pbe0"));
+  EXPECT_EQ(l.basis, "def2-svp");
+  EXPECT_EQ(l.label(), "PBE0/def2-svp");
+  EXPECT_EQ(parse_level("wp04/jul-cc-pV(D+d)Z").basis, "jul-cc-pV(D+d)Z");
+  for (const char* bad : {"pbe0", "pbe0/", "/def2-svp", "pbe0/def2/svp", "b97/def2-svp",
+                          "pbe0/def2-svp\ntask shell", "pbe0/def2 svp"})
+    EXPECT_THROW(parse_level(bad), ChemError) << bad;
+}
+
+TEST(Presets, ALevelTextReplacesThePresetsLevelsAndKeepsItsGridsAndCriteria) {
+  const Preset& production = find_preset("production");
+  const Preset p = preset_with_levels(production, "pbe0/def2-svp//b3lyp/6-31G*");
+  EXPECT_EQ(p.name, "custom");
+  EXPECT_EQ(p.level_label(), "PBE0/def2-svp//B3LYP/6-31G*");
+  EXPECT_EQ(p.geometry.opt_convergence, production.geometry.opt_convergence);
+  EXPECT_EQ(p.shielding_runs().size(), 1u);
+  const Preset t = preset_with_levels(find_preset("test"), "pbe0/sto-3g");
+  EXPECT_EQ(t.shielding.grid, "lebedev 21 8") << "the test preset's small grid stays";
+  EXPECT_EQ(t.geometry.basis, "STO-3G") << "no geometry level given: the base's";
+}
+
+TEST(Presets, AShieldingPerNucleusRunsTwiceWhereTheLevelsDiffer) {
+  const Preset& production = find_preset("production");
+  const Preset p = preset_with_levels(production, "1H:wp04/pcsseg-1;13C:pbe0/def2-svp");
+  ASSERT_EQ(p.shielding_runs().size(), 2u);
+  EXPECT_EQ(p.shielding_runs()[0], &p.shielding);
+  EXPECT_EQ(p.shielding_for(Nucleus::h1).label(), "WP04/pcsseg-1");
+  EXPECT_EQ(p.shielding_for(Nucleus::c13).label(), "PBE0/def2-svp");
+  EXPECT_EQ(p.level_label(), "1H WP04/pcsseg-1, 13C PBE0/def2-svp//B3LYP/6-31G*");
+  EXPECT_EQ(p.nucleus_level_label(Nucleus::h1), "WP04/pcsseg-1//B3LYP/6-31G*");
+  // The same level for both: one run.
+  const Preset same = preset_with_levels(production, "1H:pbe0/def2-svp; 13C:pbe0/def2-svp");
+  EXPECT_EQ(same.shielding_runs().size(), 1u);
+  EXPECT_EQ(same.level_label(), "PBE0/def2-svp//B3LYP/6-31G*");
+  for (const char* bad : {"1H:pbe0/def2-svp", "1H:pbe0/def2-svp;1H:b3lyp/def2-svp;13C:x/y",
+                          "15N:pbe0/def2-svp;13C:pbe0/def2-svp"})
+    EXPECT_THROW(preset_with_levels(production, bad), ChemError) << bad;
 }
 
 }  // namespace

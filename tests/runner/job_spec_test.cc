@@ -22,7 +22,7 @@ TEST(JobSpec, ResolvesNamesIntoTypes) {
   r.conformers = "single";
   r.stereoisomers = "all";
   auto spec = resolve_job(r);
-  EXPECT_EQ(spec.preset, &chem::find_preset("draft"));
+  EXPECT_EQ(spec.preset.name, "draft");
   EXPECT_EQ(spec.solvent->key, "dmso");
   EXPECT_EQ(spec.solvent->nmr_name, "DMSO-d6");
   EXPECT_EQ(spec.conformers, ConformerMode::single);

@@ -80,7 +80,7 @@ struct Harness {
   // starts beside the stage under test; returns its key.
   std::string seed_tms_cache(const std::string& version, double sigma_h = 31.0,
                              double sigma_c = 190.0) {
-    const auto key = tms_cache_key(ctx.preset(), ctx.solvent(), version);
+    const auto key = tms_cache_key(ctx.preset().geometry, ctx.preset().shielding, ctx.solvent(), version);
     fs::create_directories(ctx.cache_dir);
     queue::write_file_atomic(ctx.cache_dir / tms_cache_file_name(key),
                              json{{"key", key}, {"sigma_H", sigma_h}, {"sigma_C", sigma_c}}.dump());
@@ -290,6 +290,44 @@ TEST(PipelineRecovery, CphfFailureIsRetriedWithDirectIntegrals) {
   EXPECT_FALSE(has_direct(h.nwchem_calls()[0].input_text)) << h.nwchem_calls()[0].input_text;
   EXPECT_TRUE(has_direct(h.nwchem_calls()[1].input_text)) << h.nwchem_calls()[1].input_text;
   EXPECT_EQ(h.ctx.ensemble.conformers[0].state, ConformerState::shielded);
+}
+
+// A preset whose 1H has its own level: two shielding runs per conformer, each
+// at its own level and folder, and every H takes the 1H run's shielding while
+// O keeps the main run's.
+TEST(PipelineRecovery, APresetWithA1HLevelOfItsOwnRunsTwoShieldingsAndTakesHFromIt) {
+  Harness h;
+  h.request.level = "1H:wp04/def2-svp;13C:pbe0/def2-svp";
+  h.spec = resolve_job(h.request);
+  ASSERT_EQ(h.ctx.preset().shielding_runs().size(), 2u);
+  h.ctx.h1_shielding_basis =
+      chem::choose_basis(chem::default_basis_library_dir(), "def2-svp", h.ctx.molecule.symbols);
+  h.add_conformer(1, ConformerState::dft_selected);
+  h.status.doc().erase("tool_versions");  // no TMS reference beside
+  auto main = captured("nwchem/water_shielding_chcl3.out");
+  auto h1 = main;
+  for (auto [from, to] : {std::pair{"31.8068", "25.0000"}, std::pair{"31.8181", "26.0000"},
+                          std::pair{"300.2704", "999.0000"}}) {
+    const auto at = h1.stdout_text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    h1.stdout_text.replace(at, std::string(from).size(), to);
+  }
+  h.tools.script("nwchem_shielding_", {main});
+  h.tools.script("nwchem_shielding_1h_", {h1});
+  stage_shielding(h.ctx);
+  const auto calls = h.nwchem_calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].log_name, "nwchem_shielding_conf_001");
+  EXPECT_EQ(calls[1].log_name, "nwchem_shielding_1h_conf_001");
+  EXPECT_NE(calls[0].input_text.find("xc pbe0"), std::string::npos) << calls[0].input_text;
+  EXPECT_NE(calls[1].input_text.find("xc HFexch 0.1189"), std::string::npos) << calls[1].input_text;
+  EXPECT_EQ(calls[1].cwd.filename(), "conf_001_1h");
+  const auto& c = h.ctx.ensemble.conformers[0];
+  ASSERT_EQ(c.state, ConformerState::shielded);
+  ASSERT_EQ(c.shieldings.size(), 3u);
+  EXPECT_NEAR(c.shieldings[0], 300.2704, 1e-9) << "O from the main level, not the 1H run's 999";
+  EXPECT_NEAR(c.shieldings[1], 25.0, 1e-9);
+  EXPECT_NEAR(c.shieldings[2], 26.0, 1e-9);
 }
 
 TEST(PipelineRecovery, MemoryFailureIsRetriedWithFewerRanksAndMoreMemoryEach) {
@@ -661,8 +699,8 @@ TEST(PipelineTmsReference, AResumedJobFindsItsReferenceByTheVersionItsOutputsNam
   queue::write_file_atomic(h.paths.logs() / "nwchem_shielding_conf_001.out",
                            testing::test_data("nwchem/water_shielding_chcl3.out"));
   const auto key = h.seed_tms_cache("7.0.2", 31.5, 191.5);
-  EXPECT_FALSE(tms_reference_to_compute(h.ctx)) << "it is in the cache";
-  const auto sigma = tms_reference(h.ctx);
+  EXPECT_TRUE(tms_references_to_compute(h.ctx).empty()) << "it is in the cache";
+  const auto sigma = tms_reference(h.ctx, h.ctx.preset().shielding);
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.5);
   EXPECT_DOUBLE_EQ(sigma.at("C"), 191.5);
   EXPECT_TRUE(h.nwchem_calls().empty()) << h.nwchem_calls().front().log_name;
@@ -679,11 +717,11 @@ TEST(PipelineTmsReference, AComputedReferenceIsKeyedByTheVersionItsOutputsName) 
   const auto unknown = h.seed_tms_cache("", 1.0, 2.0);
   ASSERT_NE(unknown.find("nwchem unknown"), std::string::npos);
   script_tms_runs(h, "7.1.9");
-  const auto sigma = tms_reference(h.ctx);
+  const auto sigma = tms_reference(h.ctx, h.ctx.preset().shielding);
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25) << "computed, not the unknown version's entry";
   EXPECT_DOUBLE_EQ(sigma.at("C"), 190.5);
   ASSERT_EQ(h.nwchem_calls().size(), 2u);
-  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.solvent(), "7.1.9");
+  const auto key = tms_cache_key(h.ctx.preset().geometry, h.ctx.preset().shielding, h.ctx.solvent(), "7.1.9");
   const auto entry = h.ctx.cache_dir / tms_cache_file_name(key);
   ASSERT_TRUE(fs::exists(entry)) << "files: " << ::testing::PrintToString(files_in(h.ctx.cache_dir));
   const auto stored = json::parse(queue::read_file(entry));
@@ -698,7 +736,7 @@ TEST(PipelineTmsReference, AComputedReferenceIsKeyedByTheVersionItsOutputsName) 
 TEST(PipelineTmsReference, AReferenceWhoseOutputsNameNoVersionIsNotCached) {
   Harness h;
   script_tms_runs(h, "");
-  const auto sigma = tms_reference(h.ctx);
+  const auto sigma = tms_reference(h.ctx, h.ctx.preset().shielding);
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25);
   EXPECT_EQ(h.nwchem_calls().size(), 2u);
   EXPECT_TRUE(files_in(h.ctx.cache_dir).empty())
