@@ -31,6 +31,7 @@ json Calibration::to_json() const {
                             {"cv_rmsd", l.cv_rmsd},
                             {"in_sample_mae", l.in_sample_mae},
                             {"in_sample_rmsd", l.in_sample_rmsd}};
+  if (!provenance.empty()) j["provenance"] = provenance;
   j["formula"] = "shift = slope * shielding + intercept";
   j["uncertainty"] = "cv_mae: leave-one-compound-out mean absolute error, ppm";
   return j;
@@ -77,6 +78,10 @@ Calibration calibration_from_json(const json& j, const std::string& origin) {
     return static_cast<int>(v.get<std::int64_t>());
   };
   c.compounds = count(j, "compounds", "\"compounds\"");
+  if (j.contains("provenance")) {
+    if (!j["provenance"].is_object()) throw fail("\"provenance\" is not an object");
+    c.provenance = j["provenance"];
+  }
   if (!j.contains("nuclei") || !j["nuclei"].is_object() || j["nuclei"].empty())
     throw fail("\"nuclei\" holds no fitted line");
   for (const auto& [nucleus, l] : j["nuclei"].items()) {

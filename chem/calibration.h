@@ -40,6 +40,9 @@ struct Calibration {
   std::string set;       // where the experimental shifts came from
   int compounds = 0;
   std::map<std::string, CalibrationLine> nuclei;  // "1H" / "13C"
+  // How it was made, for a reader: the NWChem version, the date, the command,
+  // the compounds (an object, carried as it is; empty = not recorded).
+  nlohmann::json provenance = nlohmann::json::object();
 
   const CalibrationLine* line_for(Nucleus nucleus) const;
   nlohmann::json to_json() const;

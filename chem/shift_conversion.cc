@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "chem/error.h"
+#include "chem/shipped_calibrations.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -56,7 +57,7 @@ constexpr std::array<RegressionFactors, 26> kFactors = {{
 
 const RegressionFactors* find_factors(const Preset& preset, const Solvent& solvent,
                                       Nucleus nucleus) {
-  if (preset.level_label() != kRegressionLevel) return nullptr;
+  if (preset.nucleus_level_label(nucleus) != kRegressionLevel) return nullptr;
   for (const RegressionFactors& f : kFactors)
     if (f.solvent == solvent.regression_key && f.nucleus == nucleus) return &f;
   return nullptr;
@@ -78,8 +79,10 @@ ShiftMethod shift_method_for(const Preset& preset, const Solvent& solvent, Nucle
                              const Calibration* calibration, Shells shells) {
   if (shells == Shells::open) return ShiftMethod::tms_reference;
   if (calibration && calibration->line_for(nucleus)) return ShiftMethod::calibration;
-  return find_factors(preset, solvent, nucleus) ? ShiftMethod::regression
-                                                : ShiftMethod::tms_reference;
+  if (find_factors(preset, solvent, nucleus)) return ShiftMethod::regression;
+  return shipped_line_for(preset.nucleus_level_label(nucleus), solvent, nucleus).line
+             ? ShiftMethod::calibration
+             : ShiftMethod::tms_reference;
 }
 
 double ShiftConversion::shift(double sigma) const {
@@ -103,6 +106,7 @@ nlohmann::json ShiftConversion::to_json() const {
     j["n"] = *n;
     if (method == ShiftMethod::calibration)
       j["uncertainty"] = "the calibration's leave-one-compound-out MAE";
+    if (!note.empty()) j["note"] = note;
     if (method == ShiftMethod::regression)
       j["citation"] = {{"reference_data", std::string(kReferenceData)},
                        {"factors", std::string(kFactorsBy)}};
@@ -122,7 +126,7 @@ ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solven
                                      const Calibration* calibration, Shells shells) {
   ShiftConversion c;
   c.nucleus = nucleus;
-  c.level = preset.level_label();
+  c.level = preset.nucleus_level_label(nucleus);
   c.solvent = std::string(solvent.regression_key);
   if (shells == Shells::open) {
     if (!sigma_tms)
@@ -156,6 +160,21 @@ ShiftConversion shift_conversion_for(const Preset& preset, const Solvent& solven
     return line(ShiftMethod::regression, f->slope, f->intercept, f->mae, f->rmsd, f->n,
                 "DELTA50 linear regression, " + std::string(kFactorsBy) + "; data " +
                     std::string(kReferenceData));
+  if (const auto shipped = shipped_line_for(c.level, solvent, nucleus); shipped.line) {
+    const auto& cal = *shipped.calibration;
+    if (shipped.other_solvent)
+      c.note = "calibrated against DELTA50 shifts measured in CDCl3 (shieldings in COSMO "
+               "chloroform) and applied here to COSMO " + std::string(solvent.key) +
+               " shieldings: the continuum's solvent effect is computed, but hydrogen bonds "
+               "and other specific solvation are not, so expect larger errors than the "
+               "uncertainty says, most of all for OH/NH protons and in protic or strongly "
+               "polar solvents (DMSO, methanol, water)";
+    return line(ShiftMethod::calibration, shipped.line->slope, shipped.line->intercept,
+                shipped.line->cv_mae, shipped.line->cv_rmsd, shipped.line->n,
+                "calibration shipped with qmnmr, " + cal.name + " (" +
+                    std::to_string(cal.compounds) + " compounds of " + cal.set +
+                    ", qmnmr bench levels; leave-one-compound-out errors)");
+  }
   if (!sigma_tms)
     throw ChemError("no regression factors for " + std::string(nucleus_name(nucleus)) + " at " +
                     c.level + " in " + c.solvent +

@@ -1,8 +1,10 @@
-// Shielding -> chemical shift. A lab's own calibration (chem/calibration.h)
-// wins when the job has one. Otherwise, at the production level (B3LYP/6-311+G(2d,p)
-// shieldings on B3LYP/6-31G* geometries) linear regression factors from the
-// DELTA50 benchmark apply: shift = slope * sigma + intercept, with the fit's
-// MAE as the uncertainty. At any other level the shift is sigma_TMS - sigma,
+// Shielding -> chemical shift, per nucleus at the level that nucleus's
+// shieldings come from. A lab's own calibration (chem/calibration.h) wins when
+// the job has one. Otherwise, at B3LYP/6-311+G(2d,p)//B3LYP/6-31G* linear
+// regression factors from the DELTA50 benchmark apply: shift = slope * sigma +
+// intercept, with the fit's MAE as the uncertainty; at a level with a
+// calibration shipped with qmnmr (chem/shipped_calibrations.h) its line, with
+// its cross-validated MAE. At any other level the shift is sigma_TMS - sigma,
 // with TMS computed by the runner at the same level and solvent.
 #pragma once
 #include <optional>
@@ -40,8 +42,9 @@ std::span<const RegressionFactors> all_regression_factors();
 enum class ShiftMethod { regression, tms_reference, calibration };
 
 // Which method applies: a lab calibration (already checked to apply) when it
-// has the nucleus, else regression when the preset's level is the fitted one
-// and the table has the solvent and nucleus, else tms_reference.
+// has the nucleus, else regression when the nucleus's level is the fitted one
+// and the table has the solvent and nucleus, else a shipped calibration of
+// that level (calibration), else tms_reference.
 // An open shell (`shells` open) always takes tms_reference: no regression or
 // calibration was fitted on one.
 enum class Shells { closed, open };
@@ -61,6 +64,7 @@ struct ShiftConversion {
   std::optional<int> n;
   std::string source;
   bool open_shell = false;  // no uncertainty: the shieldings lack the paramagnetic terms
+  std::string note;         // a caveat of the line (a calibration made in another solvent)
 
   double shift(double sigma) const;
   // For results.json: {"method": "regression"|"tms_reference"|"calibration", ...,

@@ -1,0 +1,43 @@
+// shipped_calibrations: parsing the built-in files once, and the lookup.
+#include "chem/shipped_calibrations.h"
+
+#include <vector>
+
+#include "chem/error.h"
+#include "chem/shift_conversion.h"
+
+namespace qmnmr::chem {
+
+std::span<const Calibration> shipped_calibrations() {
+  static const std::vector<Calibration> parsed = [] {
+    std::vector<Calibration> out;
+    for (const auto& f : shipped_calibration_texts()) {
+      nlohmann::json j;
+      try {
+        j = nlohmann::json::parse(f.text);
+      } catch (const nlohmann::json::exception& e) {
+        throw ChemError("shipped calibration " + std::string(f.name) + " is not JSON: " +
+                        e.what());
+      }
+      out.push_back(calibration_from_json(j, "chem/calibrations/" + std::string(f.name)));
+    }
+    return out;
+  }();
+  return parsed;
+}
+
+ShippedLine shipped_line_for(std::string_view level, const Solvent& solvent, Nucleus nucleus) {
+  auto find = [&](std::string_view key) -> ShippedLine {
+    for (const auto& c : shipped_calibrations())
+      if (c.level == level && c.solvent == key && c.geometry == "fixed")
+        if (const auto* l = c.line_for(nucleus)) return {&c, l, false};
+    return {};
+  };
+  if (auto own = find(solvent.key); own.line) return own;
+  if (solvent.is_vacuum()) return {};
+  auto chcl3 = find("chcl3");
+  chcl3.other_solvent = chcl3.line != nullptr;
+  return chcl3;
+}
+
+}  // namespace qmnmr::chem
