@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "chem/presets.h"
 #include "chem/solvents.h"
 #include "container/health.h"
 #include "queue/error.h"
@@ -319,6 +320,11 @@ struct ApiServer::Impl {
       send_json(res, 200, keys);
     };
     s.Get("/api/v1/solvents", solvents);
+    s.Get("/api/v1/presets", [](const httplib::Request&, httplib::Response& res) {
+      json list = json::array();
+      for (const auto& p : chem::all_presets()) list.push_back(chem::preset_to_json(p));
+      send_json(res, 200, list);
+    });
     s.Get("/api/v1/jobs/solvents", solvents);
 
     s.Post("/api/v1/jobs", api([this](const httplib::Request& req, httplib::Response& res) {

@@ -168,7 +168,8 @@ std::string submit_page(const SubmitPage& page) {
   out += "</select><label for=\"preset\">level</label><select id=\"preset\" name=\"preset\">";
   for (const auto& p : chem::all_presets())
     out += option(std::string(p.name), std::string(p.name) + ": " + p.level_label() + " (" +
-                                           std::string(p.use) + ")",
+                                           std::string(p.use) +
+                                           (p.figures.empty() ? "" : "; " + p.figures) + ")",
                   value_of(v, "preset", "production"));
   out += "</select><label for=\"conformer_mode\">conformers</label>"
          "<select id=\"conformer_mode\" name=\"conformer_mode\">" +

@@ -15,7 +15,7 @@
 #include "runner/bench/compound_results.h"
 #include "runner/bench/reference_set.h"
 #include "runner/modes/app.h"
-#include "runner/modes/job_folder.h"
+#include "runner/modes/bench_jobs.h"
 #include "runner/pipeline/job_request.h"
 #include "runner/pipeline/tool_versions.h"
 
@@ -39,23 +39,6 @@ JobRequest compound_request(const bench::ReferenceCompound& c, const BenchAccura
   r.calibration = calibration;
   check_request_settings(r);
   return r;
-}
-
-// Seconds the job's stages took (its status.json), over every session.
-double job_seconds(const JobPaths& paths) {
-  if (!fs::exists(paths.status())) return 0;
-  auto doc = queue::read_json_file(paths.status());
-  double total = 0;
-  for (const auto& s : doc.value("steps_completed", json::array()))
-    total += s.value("duration_seconds", 0.0);
-  return total;
-}
-
-std::string minutes_text(double seconds) {
-  char buf[32];
-  if (seconds < 90) std::snprintf(buf, sizeof buf, "%.0f s", seconds);
-  else std::snprintf(buf, sizeof buf, "%.1f min", seconds / 60);
-  return buf;
 }
 
 }  // namespace
@@ -86,75 +69,27 @@ int cmd_bench_accuracy(const Config& config, const BenchAccuracyOptions& options
 
   container::SignalMonitor signals;
   const size_t total = compounds.size();
-  std::vector<bool> done_before;  // finished by an earlier run: counted, and no ETA share
+  std::vector<BenchJob> jobs;
   for (size_t i = 0; i < total; ++i)
-    done_before.push_back(folder_complete(JobPaths{out / compounds[i].id}, requests[i].to_json()));
-  size_t finished = 0, failed = 0, ran = 0;
-  double ran_seconds = 0;
+    jobs.push_back({compounds[i].id + " " + compounds[i].name, requests[i],
+                    JobPaths{out / compounds[i].id},
+                    {{"bench", {{"set", set.root.string()}, {"compound", compounds[i].id}}}}});
+  const BenchRun run = run_bench_jobs(jobs, config, plan);
+  size_t finished = 0, failed = 0;
   json compound_rows = json::array();
-  bool interrupted = false;
   for (size_t i = 0; i < total; ++i) {
-    const auto& c = compounds[i];
-    JobPaths paths{out / c.id};
-    json row{{"id", c.id}, {"number", c.number}, {"name", c.name}, {"folder", paths.root.string()}};
-    if (interrupted || container::SignalMonitor::stop_requested()) {
-      interrupted = true;
-      row["state"] = done_before[i] ? "complete" : "not run";
-      if (done_before[i]) ++finished;
-      row["seconds"] = job_seconds(paths);
-      compound_rows.push_back(row);
-      continue;
-    }
-    std::string message;
-    auto started = std::chrono::steady_clock::now();
-    FolderOutcome outcome;
-    try {
-      outcome = run_in_folder(requests[i], paths, config, plan,
-                              {{"bench", {{"set", set.root.string()}, {"compound", c.id}}}}, message);
-    } catch (const std::exception& e) {
-      outcome = FolderOutcome::failed;
-      message = e.what();
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string what;
-    switch (outcome) {
-      case FolderOutcome::complete:
-        ++ran;
-        ran_seconds += seconds;
-        ++finished;
-        what = "complete in " + minutes_text(seconds);
-        row["state"] = "complete";
-        break;
-      case FolderOutcome::skipped:
-        ++finished;
-        what = "complete already (skipped)";
-        row["state"] = "complete";
-        break;
-      case FolderOutcome::failed:
-        ++failed;
-        what = "FAILED: " + message;
-        row["state"] = "failed";
-        row["error"] = message;
-        break;
-      case FolderOutcome::interrupted:
-        interrupted = true;
-        what = "interrupted; its finished stages are kept";
-        row["state"] = "interrupted";
-        break;
-    }
-    row["seconds"] = job_seconds(paths);
+    const auto& r = run.results[i];
+    json row{{"id", compounds[i].id}, {"number", compounds[i].number},
+             {"name", compounds[i].name}, {"folder", jobs[i].paths.root.string()},
+             {"state", r.state}, {"seconds", r.seconds}};
+    if (!r.error.empty()) row["error"] = r.error;
+    finished += r.state == "complete" ? 1 : 0;
+    failed += r.state == "failed" ? 1 : 0;
     compound_rows.push_back(row);
-    size_t left = 0;
-    for (size_t j = i + 1; j < total; ++j) left += done_before[j] ? 0 : 1;
-    std::string eta = ran > 0 && left > 0
-                          ? "; ETA " + minutes_text(ran_seconds / static_cast<double>(ran) *
-                                                    static_cast<double>(left))
-                          : "";
-    std::printf("[%zu/%zu] %s %s: %s%s\n", i + 1, total, c.id.c_str(), c.name.c_str(),
-                what.c_str(), eta.c_str());
-    std::fflush(stdout);
   }
+  const bool interrupted = run.interrupted;
+  const size_t ran = run.ran;
+  const double ran_seconds = run.ran_seconds;
 
   // Count what finished.
   std::vector<bench::CompoundObservations> observed;

@@ -16,6 +16,8 @@
 #include <sstream>
 
 #include "chem/error.h"
+#include "chem/functionals.h"
+#include "chem/presets.h"
 #include "container/health.h"
 #include "container/signals.h"
 #include "queue/atomic_file.h"
@@ -26,6 +28,7 @@
 #include "runner/modes/batch.h"
 #include "runner/modes/bench_api.h"
 #include "runner/modes/bench_accuracy.h"
+#include "runner/modes/bench_levels.h"
 #include "runner/modes/bench_queue.h"
 #include "runner/modes/bench_scaling.h"
 #include "runner/modes/bench_stages.h"
@@ -81,7 +84,7 @@ Config load_config(const GlobalOptions& g, const std::map<std::string, std::stri
 // The molecule options shared by run, submit and batch.
 struct MoleculeOptions {
   std::optional<std::string> smiles, xyz_file, sdf_file, name, solvent, preset, conformers,
-      stereoisomers, geometry, calibration_file;
+      stereoisomers, geometry, level, calibration_file;
   std::optional<int> charge, multiplicity, max_conformers;
   bool open_shell = false;
 };
@@ -104,8 +107,14 @@ void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
                  "one (default: refuse ambiguous stereo) or all (every stereoisomer, each its "
                  "own shift set)");
   app.add_option("--geometry", m.geometry,
-                 "optimise (default) or fixed: shieldings on the --xyz/--sdf geometry as given "
-                 "(needs --conformers single)");
+                 "optimise (default), fixed: shieldings on the --xyz/--sdf geometry as given "
+                 "(needs --conformers single), or xtb: on the GFN2-xTB minima, no DFT "
+                 "optimisation");
+  app.add_option("--level", m.level,
+                 "the levels instead of the preset's: SHIELDING[//GEOMETRY], each "
+                 "functional/basis (\"pbe0/def2-svp//b3lyp/6-31G*\"), or a shielding per "
+                 "nucleus (\"1H:wp04/pcsseg-1;13C:pbe0/def2-svp\"); functionals: " +
+                     chem::functional_keys());
   app.add_option("--calibration", m.calibration_file,
                  "a calibration file from qmnmr bench accuracy --write-calibration");
   app.add_flag("--open-shell", m.open_shell,
@@ -142,6 +151,7 @@ JobRequest make_request(const MoleculeOptions& m, const Config& config) {
   r.max_conformers = m.max_conformers.value_or(config.max_conformers.value);
   r.stereoisomers = m.stereoisomers.value_or("one");
   r.geometry = m.geometry.value_or("optimise");
+  r.level = m.level.value_or("");
   r.calibration = calibration_for(m.calibration_file, config);
   r.open_shell = m.open_shell;
   check_request_settings(r);
@@ -175,6 +185,8 @@ int cmd_plan(const Config& config, bool as_json) {
     auto j = plan.to_json();
     j["packing_examples"] = packing;
     j["config"] = config.describe();
+    j["presets"] = nlohmann::json::array();
+    for (const auto& p : chem::all_presets()) j["presets"].push_back(chem::preset_to_json(p));
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << plan.to_text()
@@ -185,6 +197,10 @@ int cmd_plan(const Config& config, bool as_json) {
                 << "(s): " << p["slots"].get<int>()
                 << " slot(s) x " << p["ranks_per_slot"].get<int>() << " rank(s)\n    why: "
                 << p["reasons"][0].get<std::string>() << "\n";
+    std::cout << "\npresets (--preset; measured figures in the README, \"Levels of theory\"):\n";
+    for (const auto& p : chem::all_presets())
+      std::cout << "  " << p.name << ": " << p.level_label() << " - " << p.use
+                << (p.figures.empty() ? "" : "\n    " + p.figures) << "\n";
     std::cout << "\nconfiguration (value and origin):\n" << config.describe_text();
   }
   return 0;  // informational: `qmnmr doctor` is the check that fails
@@ -414,6 +430,37 @@ int run_cli(int argc, char** argv) {
   add_global_options(*accuracy, g);
   add_resource_options(*accuracy, g);
 
+  auto* levels = bench->add_subcommand(
+      "levels", "levels of theory by measurement: every shielding level of a list on the "
+                "set's geometries (and re-optimised or xTB ones): accuracy per nucleus against "
+                "CPU time, Pareto plots, a calibration per level");
+  BenchLevelsOptions bl;
+  std::string bl_set, bl_out, bl_levels, bl_geometries = "set";
+  std::optional<std::string> bl_compounds;
+  levels->add_option("set", bl_set, "folder with molecules/compound_NN.xyz and "
+                                    "experimental_shifts.json")->required();
+  levels->add_option("--levels", bl_levels,
+                     "shielding levels as functional/basis words (\"b3lyp/def2-svp "
+                     "pbe0/pcsseg-1\"), or a file of them; functionals: " +
+                         chem::functional_keys())->required();
+  levels->add_option("--geometries", bl_geometries,
+                     "geometries to compute the levels on, comma-separated: set (the set's "
+                     "own, default), b3lyp/6-31G* (re-optimised with COSMO), gfn2-xtb");
+  levels->add_option("--solvent", bl.solvent, "the solvent of the shieldings (default chcl3)");
+  levels->add_option("--preset", bl.preset,
+                     "whose grids and optimiser criteria the levels keep (default production; "
+                     "test for plumbing)");
+  levels->add_option("--out", bl_out, "output folder, one folder per level with a job folder "
+                                      "per compound (default bench-levels-<solvent>); rerun to "
+                                      "resume");
+  auto* bl_list = levels->add_option("--compounds", bl_compounds,
+                                     "compound numbers, e.g. 1,5,9 or 1-10");
+  levels->add_option("--limit", bl.limit, "the first N compounds")->excludes(bl_list);
+  levels->add_flag("--report-only", bl.report_only,
+                   "count and report what has finished; run nothing");
+  add_global_options(*levels, g);
+  add_resource_options(*levels, g);
+
   auto* scaling = bench->add_subcommand(
       "scaling", "one optimisation and one shielding at each MPI rank count: time, speed-up, "
                  "efficiency, peak memory per rank");
@@ -513,6 +560,18 @@ int run_cli(int argc, char** argv) {
       ba.out_dir = ba_out;
       if (ba_compounds) ba.compounds = bench::parse_number_list(*ba_compounds, "--compounds");
       return cmd_bench_accuracy(config, ba);
+    }
+    if (levels->parsed()) {
+      bl.set = bl_set;
+      bl.out_dir = bl_out;
+      bl.levels = parse_levels_option(bl_levels);
+      bl.geometries.clear();
+      std::stringstream gs(bl_geometries);
+      for (std::string item; std::getline(gs, item, ',');)
+        if (!item.empty()) bl.geometries.push_back(item);
+      if (bl_compounds) bl.compounds = bench::parse_number_list(*bl_compounds, "--compounds");
+      for (int i = 0; i < argc; ++i) bl.command += (i ? " " : "") + std::string(argv[i]);
+      return cmd_bench_levels(config, bl);
     }
     if (scaling->parsed()) {
       bs.out_dir = bs_out;

@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "chem/presets.h"
+
 #include "support/worker_fixture.h"
 
 namespace qmnmr::worker_testing {
@@ -89,6 +91,16 @@ TEST_F(ApiItest, EveryRouteAndEveryErrorWithoutAWorker) {
     EXPECT_EQ(names.size(), 13u) << path;
     EXPECT_NE(std::find(names.begin(), names.end(), "chcl3"), names.end());
   }
+
+  // The presets with their levels per nucleus, as qmnmr plan shows them.
+  auto presets = c.Get("/api/v1/presets");
+  ASSERT_TRUE(presets);
+  auto preset_list = body_of(presets);
+  ASSERT_EQ(preset_list.size(), chem::all_presets().size());
+  EXPECT_EQ(preset_list[0]["name"], "production");
+  EXPECT_EQ(preset_list[0]["level"], chem::find_preset("production").level_label());
+  EXPECT_EQ(preset_list[0]["shielding_level"]["1H"], "B3LYP/6-311+G(2d,p)");
+  for (const auto& p : preset_list) EXPECT_TRUE(p.contains("figures")) << p.dump();
 
   // The reference service's request body, as its tests send it.
   auto post = c.Post("/api/v1/jobs", R"({"smiles": "CCO", "name": "Ethanol", "solvent": "chcl3"})",

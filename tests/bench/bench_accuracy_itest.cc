@@ -10,6 +10,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -183,6 +185,91 @@ TEST(BenchAccuracy, SigintKeepsTheFinishedCompounds) {
   EXPECT_NE(rest.out.find("[1/3] compound_01 Nitromethane: complete already"), std::string::npos);
   EXPECT_NE(rest.out.find("[3/3] compound_40 N-Methylpiperidine: complete in"), std::string::npos)
       << rest.out;
+}
+
+// qmnmr bench levels at the test preset: two shielding levels on three
+// compounds, each compound-level a job folder; per level its figures, CPU
+// time and a calibration with provenance; a rerun skips everything; and a job
+// whose preset takes 1H from one level and 13C from the other runs both and
+// gives each nucleus exactly the shieldings of its own level's bench folder.
+TEST(BenchLevels, TwoLevelsOnThreeCompoundsAndAPresetThatTakesEachNucleusFromOne) {
+  NEED_DELTA50();
+  TempDir dir("bench-levels");
+  const auto out = dir / "levels";
+  const std::vector<std::string> args{"bench", "levels", delta50().string(), "--preset", "test",
+                                      "--levels", "b3lyp/sto-3g pbe0/sto-3g", "--compounds",
+                                      "1,3,5", "--out", out.string(), "--ranks", "1"};
+  auto first = run_qmnmr(args, dir.path(), {}, "levels");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("[6/6] pbe0/sto-3g @ set compound_05"), std::string::npos) << first.out;
+  auto doc = json::parse(queue::read_file(out / "levels.json"));
+  ASSERT_EQ(doc["levels"].size(), 2u);
+  EXPECT_EQ(doc["compounds_counted"], 3);
+  for (const auto& l : doc["levels"]) {
+    EXPECT_EQ(l["compounds_counted"], 3) << l["key"];
+    EXPECT_GT(l["cpu_seconds_per_compound"]["shielding"].get<double>(), 0) << l["key"];
+    EXPECT_EQ(l["cpu_seconds_per_compound"]["geometry"].get<double>(), 0) << "fixed geometries";
+    for (const char* n : {"1H", "13C"}) {
+      const auto& cv = l["statistics"][n]["equivalent_averaged"]["cross_validated"];
+      EXPECT_GT(cv["n"].get<int>(), 0) << l["key"] << n;
+      EXPECT_GE(cv["mae"].get<double>(),
+                l["statistics"][n]["equivalent_averaged"]["in_sample"]["mae"].get<double>() - 1e-9);
+    }
+    auto cal = json::parse(queue::read_file(l["calibration"].get<std::string>()));
+    EXPECT_EQ(cal["compounds"], 3);
+    EXPECT_EQ(cal["solvent"], "chcl3");
+    EXPECT_NE(cal["provenance"]["nwchem_version"], "unknown");
+    EXPECT_NE(cal["provenance"]["command"].get<std::string>().find("bench levels"),
+              std::string::npos);
+  }
+  EXPECT_FALSE(doc["pareto"]["1H"].empty());
+  for (const char* f : {"report.html", "pareto_1H.svg", "pareto_13C.svg", "levels.md"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+
+  auto again = run_qmnmr(args, dir.path(), {}, "levels-again");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  size_t skipped = 0;
+  for (size_t at = 0; (at = again.out.find("(skipped)", at)) != std::string::npos; ++at) ++skipped;
+  EXPECT_EQ(skipped, 6u) << again.out;
+
+  // Per atom index: the shieldings of one level's bench job of acetaldehyde.
+  auto shieldings = [&](const fs::path& results) {
+    std::map<int, double> out_map;
+    auto r = json::parse(queue::read_file(results));
+    for (const char* list : {"h1_shifts", "c13_shifts"})
+      for (const auto& row : r[list]) out_map[row["index"]] = row["atom_shielding"];
+    return out_map;
+  };
+  const auto b3lyp = shieldings(out / "b3lyp_sto-3g@set/compound_03/output/results.json");
+  const auto pbe0 = shieldings(out / "pbe0_sto-3g@set/compound_03/output/results.json");
+  const auto xyz = (delta50() / "molecules" / "compound_03.xyz").string();
+  auto split = run_qmnmr({"run", "--xyz", xyz, "--conformers", "single", "--geometry", "fixed",
+                          "--preset", "test", "--level", "1H:pbe0/sto-3g;13C:b3lyp/sto-3g",
+                          "--ranks", "1", "--out", (dir / "split").string()},
+                         dir.path(), {}, "split");
+  ASSERT_EQ(split.exit_code, 0) << split.err;
+  // Both calculations are the bench's own (same geometry, level and ranks): the
+  // data root's run cache gives them back instead of running them again.
+  const auto log = slurp(dir / "split/logs/job.log");
+  EXPECT_NE(log.find("1H shielding of conformer 1: reused from the run cache"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("shielding of conformer 1: reused from the run cache"), std::string::npos);
+  auto results = json::parse(queue::read_file(dir / "split/output/results.json"));
+  EXPECT_EQ(results["method"]["shielding_level_by_nucleus"]["1H"], "pbe0/sto-3g");
+  EXPECT_EQ(results["method"]["shielding_level_by_nucleus"]["13C"], "b3lyp/sto-3g");
+  EXPECT_EQ(results["method"]["shielding_runs_per_conformer"], 2);
+  EXPECT_EQ(results["method"]["shift_conversion"]["1H"]["level"], "PBE0/sto-3g//B3LYP/STO-3G");
+  const auto got = shieldings(dir / "split/output/results.json");
+  ASSERT_FALSE(results["h1_shifts"].empty());
+  for (const auto& row : results["h1_shifts"]) {
+    const int i = row["index"];
+    EXPECT_NEAR(got.at(i), pbe0.at(i), 1e-4) << "H" << i;
+    EXPECT_GT(std::abs(pbe0.at(i) - b3lyp.at(i)), 1e-3) << "the levels differ at H" << i;
+  }
+  for (const auto& row : results["c13_shifts"]) {
+    const int i = row["index"];
+    EXPECT_NEAR(got.at(i), b3lyp.at(i), 1e-4) << "C" << i;
+  }
 }
 
 }  // namespace
