@@ -16,7 +16,7 @@ struct Functional {
   std::string_view cam;         // the range-separation line ("cam 0.33 ..."), "" = none
   std::string_view definition;  // the published definition the directive implements
   // False when no published figure confirmed the directive (a custom mix);
-  // results.json and the level table say so.
+  // the level table says so.
   bool verified = true;
 };
 

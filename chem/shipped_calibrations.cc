@@ -1,6 +1,7 @@
 // shipped_calibrations: parsing the built-in files once, and the lookup.
 #include "chem/shipped_calibrations.h"
 
+#include <cctype>
 #include <vector>
 
 #include "chem/error.h"
@@ -26,10 +27,24 @@ std::span<const Calibration> shipped_calibrations() {
   return parsed;
 }
 
+namespace {
+
+// NWChem reads basis names in any case: "def2-SVP" is "def2-svp".
+bool same_level(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
 ShippedLine shipped_line_for(std::string_view level, const Solvent& solvent, Nucleus nucleus) {
   auto find = [&](std::string_view key) -> ShippedLine {
     for (const auto& c : shipped_calibrations())
-      if (c.level == level && c.solvent == key && c.geometry == "fixed")
+      if (same_level(c.level, level) && c.solvent == key && c.geometry == "fixed")
         if (const auto* l = c.line_for(nucleus)) return {&c, l, false};
     return {};
   };

@@ -32,7 +32,8 @@ struct ShippedLine {
   bool other_solvent = false;  // fitted in chcl3, applied to `solvent`
 };
 
-// The line for `nucleus` fitted at `level` ("PBE0/def2-SVP//B3LYP/6-31G*")
+// The line for `nucleus` fitted at `level` ("PBE0/def2-SVP//B3LYP/6-31G*",
+// compared without regard to case, as NWChem reads basis names)
 // in `solvent`, else in chcl3; {} when none is shipped. Vacuum takes only its
 // own (gas-phase shieldings against solution shifts are another fit).
 ShippedLine shipped_line_for(std::string_view level, const Solvent& solvent, Nucleus nucleus);

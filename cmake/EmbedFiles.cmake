@@ -1,7 +1,8 @@
 # Writes OUT, a C++ source defining qmnmr::chem::shipped_calibration_texts():
-# the text of every file of FILES (a ;-list), in name order, as raw string
-# literals - the calibrations shipped inside the program as data.
-# Run by chem/CMakeLists.txt: cmake -DOUT=... -DFILES=... -P EmbedFiles.cmake
+# the text of every DIR/*.json, in name order, as raw string literals - the
+# calibrations shipped inside the program as data.
+# Run by chem/CMakeLists.txt: cmake -DOUT=... -DDIR=... -P EmbedFiles.cmake
+file(GLOB FILES "${DIR}/*.json")
 list(SORT FILES)
 set(body "")
 foreach(f IN LISTS FILES)

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chem/error.h"
+#include "chem/shipped_calibrations.h"
 
 namespace qmnmr::chem {
 namespace {
@@ -98,6 +99,47 @@ TEST(ShiftConversion, AnOpenShellHasNoRegressionAndNoUncertainty) {
   EXPECT_EQ(j["open_shell"], true);
   EXPECT_TRUE(j["mae"].is_null());
   EXPECT_NE(j["source"].get<std::string>().find("paramagnetic"), std::string::npos);
+}
+
+// A preset taking 1H from B3LYP/def2-SVP and 13C from PBE0/def2-SVP converts
+// each nucleus with the line shipped for its own level (chem/calibrations/,
+// fitted by qmnmr bench levels), with that line's cross-validated MAE; the
+// figures below are the shipped files', the shifts worked out by hand.
+TEST(ShiftConversion, APresetPerNucleusConvertsEachNucleusWithItsOwnLevelsShippedLine) {
+  const Preset p =
+      preset_with_levels(find_preset("production"), "1H:b3lyp/def2-svp;13C:pbe0/def2-svp");
+  const Solvent& chcl3 = find_solvent("chcl3");
+  EXPECT_EQ(shift_method_for(p, chcl3, Nucleus::h1), ShiftMethod::calibration);
+  const auto h = shift_conversion_for(p, chcl3, Nucleus::h1);
+  EXPECT_EQ(h.level, "B3LYP/def2-svp//B3LYP/6-31G*");
+  // 1H, B3LYP/def2-SVP: -0.99100703 * 30.000 + 31.46762356 = 1.73741274
+  EXPECT_NEAR(h.shift(30.0), 1.73741274, 1e-6);
+  EXPECT_NEAR(*h.mae, 0.10422646, 1e-6);
+  EXPECT_NE(h.source.find("b3lyp_def2-svp@set-chcl3"), std::string::npos) << h.source;
+  const auto c = shift_conversion_for(p, chcl3, Nucleus::c13);
+  EXPECT_EQ(c.method, ShiftMethod::calibration);
+  EXPECT_EQ(c.level, "PBE0/def2-svp//B3LYP/6-31G*");
+  // 13C, PBE0/def2-SVP: -0.99212117 * 60.000 + 193.94783595 = 134.42056553
+  EXPECT_NEAR(c.shift(60.0), 134.42056553, 1e-6);
+  EXPECT_NEAR(*c.mae, 1.26003039, 1e-6);
+  EXPECT_TRUE(c.note.empty());
+  // The basis in another case is the same NWChem basis.
+  const Preset upper = preset_with_levels(find_preset("production"), "pbe0/DEF2-SVP");
+  EXPECT_NEAR(shift_conversion_for(upper, chcl3, Nucleus::c13).shift(60.0), 134.42056553, 1e-6);
+  // DMSO: the chloroform line, with the caveat; vacuum: no line (TMS).
+  const auto d = shift_conversion_for(p, find_solvent("dmso"), Nucleus::h1);
+  EXPECT_EQ(d.method, ShiftMethod::calibration);
+  EXPECT_NEAR(d.shift(30.0), 1.73741274, 1e-6);
+  EXPECT_NE(d.note.find("CDCl3"), std::string::npos) << d.note;
+  EXPECT_NE(d.to_json().value("note", ""), "");
+  EXPECT_EQ(shift_method_for(p, find_solvent("vacuum"), Nucleus::h1), ShiftMethod::tms_reference);
+  // Every shipped file parses and names its provenance.
+  ASSERT_FALSE(shipped_calibrations().empty());
+  for (const auto& cal : shipped_calibrations()) {
+    EXPECT_EQ(cal.provenance.value("nwchem_version", ""), "7.0.2") << cal.name;
+    EXPECT_FALSE(cal.provenance.value("command", "").empty()) << cal.name;
+    EXPECT_GT(cal.compounds, 0) << cal.name;
+  }
 }
 
 TEST(ShiftConversion, NucleusForElement) {
