@@ -97,6 +97,7 @@ void stage_average(StageContext& ctx) {
     ctx.ensemble.warn("multiplicity " + std::to_string(ctx.molecule.multiplicity) +
                       " (open shell, as asked): the shieldings lack the paramagnetic terms; the "
                       "shifts are against TMS, with no regression and no uncertainty");
+  std::map<const chem::Level*, std::map<std::string, double>> tms;
   json results{{"h1_shifts", json::array()}, {"c13_shifts", json::array()}};
   json methods = json::object();
   for (auto nucleus : {chem::Nucleus::h1, chem::Nucleus::c13}) {
@@ -105,7 +106,10 @@ void stage_average(StageContext& ctx) {
     const chem::Calibration* calibration = ctx.spec.calibration ? &*ctx.spec.calibration : nullptr;
     if (chem::shift_method_for(ctx.preset(), ctx.solvent(), nucleus, calibration, shells) ==
         chem::ShiftMethod::tms_reference) {
-      sigma_tms = tms_reference(ctx, ctx.preset().shielding_for(nucleus)).at(element);
+      // Once per level: both nuclei of one level share its TMS runs.
+      const chem::Level* level = &ctx.preset().shielding_for(nucleus);
+      if (!tms.contains(level)) tms[level] = tms_reference(ctx, *level);
+      sigma_tms = tms[level].at(element);
     }
     auto conversion =
         chem::shift_conversion_for(ctx.preset(), ctx.solvent(), nucleus, sigma_tms, calibration,
