@@ -54,7 +54,8 @@ const std::vector<Preset>& presets() {
 
 constexpr std::string_view kLevelForm =
     "write a level as functional/basis (\"pbe0/def2-svp\"), a preset's levels as "
-    "SHIELDING//GEOMETRY, and a shielding per nucleus as \"1H:wp04/pcsseg-1;13C:pbe0/def2-svp\"";
+    "SHIELDING//GEOMETRY (GEOMETRY a level or gfn2-xtb), and a shielding per nucleus as "
+    "\"1H:wp04/pcsseg-1;13C:pbe0/def2-svp\"";
 
 std::string trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -82,13 +83,17 @@ std::vector<const Level*> Preset::shielding_runs() const {
   return {&shielding};
 }
 
+std::string Preset::geometry_label() const {
+  return geometry_from_xtb ? "GFN2-xTB" : geometry.label();
+}
+
 std::string Preset::level_label() const {
-  if (shielding_runs().size() == 1) return shielding.label() + "//" + geometry.label();
-  return "1H " + h1_shielding->label() + ", 13C " + shielding.label() + "//" + geometry.label();
+  if (shielding_runs().size() == 1) return shielding.label() + "//" + geometry_label();
+  return "1H " + h1_shielding->label() + ", 13C " + shielding.label() + "//" + geometry_label();
 }
 
 std::string Preset::nucleus_level_label(Nucleus nucleus) const {
-  return shielding_for(nucleus).label() + "//" + geometry.label();
+  return shielding_for(nucleus).label() + "//" + geometry_label();
 }
 
 std::span<const Preset> all_presets() { return presets(); }
@@ -97,7 +102,7 @@ nlohmann::json preset_to_json(const Preset& p) {
   return {{"name", p.name},
           {"use", p.use},
           {"level", p.level_label()},
-          {"geometry_level", p.geometry.label()},
+          {"geometry_level", p.geometry_label()},
           {"shielding_level",
            {{"1H", p.shielding_for(Nucleus::h1).label()},
             {"13C", p.shielding_for(Nucleus::c13).label()}}},
@@ -145,9 +150,15 @@ Preset preset_with_levels(const Preset& base, std::string_view text) {
   if (auto at = text.find("//"); at != std::string_view::npos) {
     shielding = text.substr(0, at);
     geometry = text.substr(at + 2);
-    p.geometry = parse_level(geometry);
-    p.geometry.grid = base.geometry.grid;
-    p.geometry.opt_convergence = base.geometry.opt_convergence;
+    const std::string g = trimmed(geometry);
+    if (g == "gfn2-xtb" || g == "GFN2-xTB" || g == "xtb") {
+      p.geometry_from_xtb = true;
+    } else {
+      p.geometry = parse_level(geometry);
+      p.geometry.grid = base.geometry.grid;
+      p.geometry.opt_convergence = base.geometry.opt_convergence;
+      p.geometry_from_xtb = false;
+    }
   }
   auto shielding_level = [&](std::string_view level_text) {
     Level l = parse_level(level_text);

@@ -46,12 +46,18 @@ struct Preset {
   std::string use;
   // What was measured of it (README "Levels of theory"): accuracy and cost.
   std::string figures;
+  // Shieldings on the GFN2-xTB minima: no DFT optimisation, `geometry` unused
+  // (a job's `--geometry xtb` sets it too, so every label names the geometry
+  // the shieldings were computed on and no DFT-geometry calibration serves them).
+  bool geometry_from_xtb = false;
 
   // The shielding level that gives `nucleus` (1H: h1_shielding when set).
   const Level& shielding_for(Nucleus nucleus) const;
   // The shielding runs a conformer needs: one, or two where 1H has its own
   // level (`shielding` first).
   std::vector<const Level*> shielding_runs() const;
+  // "B3LYP/6-31G*", or "GFN2-xTB" for xTB minima.
+  std::string geometry_label() const;
   // "B3LYP/6-311+G(2d,p)//B3LYP/6-31G*"; a split preset
   // "1H WP04/pcsseg-1, 13C PBE0/def2-SVP//B3LYP/6-31G*".
   std::string level_label() const;
@@ -72,7 +78,8 @@ std::string preset_names();
 Level parse_level(std::string_view text);
 
 // A preset with the levels of `text` instead of `base`'s, named "custom":
-//   SHIELDING[//GEOMETRY], SHIELDING = LEVEL or "1H:LEVEL;13C:LEVEL"
+//   SHIELDING[//GEOMETRY], SHIELDING = LEVEL or "1H:LEVEL;13C:LEVEL",
+//   GEOMETRY = LEVEL or gfn2-xtb (the xTB minima, no DFT optimisation)
 // (the 13C level gives every nucleus but 1H). The grids and the optimiser's
 // criteria stay the base's (the test preset's small grids for a test run).
 // Throws ChemError naming the fault and the form.

@@ -201,7 +201,11 @@ int cmd_bench_levels(const Config& config, const BenchLevelsOptions& options) {
     json rows = json::array();
     double cpu_s = 0, cpu_g = 0, wall_s = 0, wall_g = 0;
     size_t complete = 0, n = 0;
-    std::string job_level, nwchem_version = "unknown";
+    // The level as the request resolves it (a run by an older build may have
+    // written another spelling into its results).
+    const std::string job_level =
+        nc ? request_preset(jobs[li * nc].request).level_label() : e.level;
+    std::string nwchem_version = "unknown";
     for (size_t i = 0; i < nc; ++i) {
       const size_t j = li * nc + i;
       const auto& r = run.results[j];
@@ -213,7 +217,6 @@ int cmd_bench_levels(const Config& config, const BenchLevelsOptions& options) {
       if (counted[i]) {
         try {
           auto results = queue::read_json_file(jobs[j].paths.output() / "results.json");
-          job_level = results.at("method").value("level", job_level);
           const auto status = queue::read_json_file(jobs[j].paths.status());
           if (status.contains("tool_versions") && status["tool_versions"].is_object())
             nwchem_version = status["tool_versions"].value("nwchem", nwchem_version);
@@ -257,7 +260,7 @@ int cmd_bench_levels(const Config& config, const BenchLevelsOptions& options) {
     json doc{{"set", {{"path", set.root.string()}, {"source", set.source},
                       {"conditions", set.conditions}, {"compounds", nc}}},
              {"method", {{"preset", "custom"},
-                         {"level", job_level.empty() ? level.label() : job_level},
+                         {"level", job_level},
                          {"solvent", std::string(solvent.key)},
                          {"geometry", e.geometry->label},
                          {"calibration", "none (TMS at the same level)"}}},

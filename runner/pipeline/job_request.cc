@@ -95,7 +95,11 @@ JobRequest request_from_json(const nlohmann::json& j) {
 
 chem::Preset request_preset(const JobRequest& request) {
   const auto& base = chem::find_preset(request.preset);
-  return request.level.empty() ? base : chem::preset_with_levels(base, request.level);
+  chem::Preset p = request.level.empty() ? base : chem::preset_with_levels(base, request.level);
+  // The xTB minima are the preset's geometry level too (its labels, and so its
+  // calibration, name them).
+  if (request.geometry == "xtb") p.geometry_from_xtb = true;
+  return p;
 }
 
 void check_request_settings(const JobRequest& request) {
@@ -124,6 +128,10 @@ void check_request_settings(const JobRequest& request) {
       throw std::invalid_argument(
           "--geometry fixed computes one given geometry; --stereoisomers all needs "
           "--geometry optimise");
+    if (request_preset(request).geometry_from_xtb)
+      throw std::invalid_argument(
+          "--geometry fixed keeps the given geometry, but the level or preset computes its "
+          "shieldings on GFN2-xTB minima; drop one of the two");
   }
   if (!request.calibration.is_null())
     chem::check_calibration_applies(

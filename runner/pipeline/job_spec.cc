@@ -25,9 +25,9 @@ JobSpec resolve_job(const JobRequest& request) {
   spec.max_conformers = request.max_conformers;
   spec.stereoisomers =
       request.stereoisomers == "all" ? StereoisomerMode::all : StereoisomerMode::one;
-  spec.geometry = request.geometry == "fixed" ? GeometryMode::fixed
-                  : request.geometry == "xtb" ? GeometryMode::xtb
-                                              : GeometryMode::optimise;
+  spec.geometry = request.geometry == "fixed"      ? GeometryMode::fixed
+                  : spec.preset.geometry_from_xtb ? GeometryMode::xtb
+                                                  : GeometryMode::optimise;
   spec.open_shell = request.open_shell;
   if (!request.calibration.is_null())  // check_request_settings checked that it applies
     spec.calibration = chem::calibration_from_json(request.calibration, "of the job");

@@ -44,7 +44,9 @@ void stage_report(StageContext& ctx) {
               {"shielding_basis", std::string(ctx.preset().shielding.basis)},
               {"geometry_basis_by_element", ctx.geometry_basis.fallback},
               {"shielding_basis_by_element", ctx.shielding_basis.fallback},
-              {"geometry_level", level_label(ctx.preset().geometry)},
+              {"geometry_level", ctx.preset().geometry_from_xtb
+                                     ? std::string("gfn2-xtb")
+                                     : level_label(ctx.preset().geometry)},
               {"shielding_level", level_label(ctx.preset().shielding)},
               {"shielding_level_by_nucleus",
                {{"1H", level_label(ctx.preset().shielding_for(chem::Nucleus::h1))},

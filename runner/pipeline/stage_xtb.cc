@@ -14,6 +14,7 @@
 #include "runner/pipeline/program_text.h"
 #include "runner/pipeline/mirror_images.h"
 #include "runner/pipeline/stage_context.h"
+#include "runner/pipeline/xtb_optimisation.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -25,28 +26,20 @@ constexpr double kXtbDuplicateEnergyKcal = 0.1;   // kcal/mol
 constexpr double kReportedLeftOutWeight = 0.005;  // a warning from half a percent
 
 void optimise(StageContext& ctx, Conformer& c) {
-  const std::string name = "xtb_" + conformer_dir_name(c.id);
-  auto dir = ctx.paths.scratch() / "xtb" / conformer_dir_name(c.id);
-  fs::create_directories(dir);
-  fs::remove(dir / "xtbopt.xyz");  // never read a previous attempt's geometry
-  queue::write_file_atomic(dir / "conf.xyz", chem::to_xyz(c.geometry, "conformer"));
-  auto argv = chem::xtb_argv("conf.xyz", ctx.solvent(), ctx.molecule.charge,
+  auto o = optimise_with_xtb(ctx, c.geometry, ctx.paths.scratch() / "xtb" / conformer_dir_name(c.id),
+                             "conf.xyz", "xtb_" + conformer_dir_name(c.id), ctx.molecule.charge,
                              ctx.molecule.multiplicity - 1);
-  auto run = ctx.tools.run(name, argv, dir, ctx.tools.openmp_environment());
-  auto result = chem::parse_xtb_output(read_text(run.stdout_path), read_text(run.stderr_path));
-  if (!run.ok() || result.error || !result.total_energy || !fs::exists(dir / "xtbopt.xyz")) {
-    std::string said = !result.xtb_line.empty() ? result.xtb_line : program_said(run);
-    std::string why = result.error ? *result.error
-                      : !run.ok()  ? run.outcome.describe()
-                                   : std::string("no energy or no xtbopt.xyz");
+  const auto& run = o.run;
+  if (!o.ok()) {
     drop_conformer(ctx, c,
                    {"xtb", run.timed_out() ? "time_limit" : "xtb_failed",
-                    "xtb failed: " + why + "; read the log, and check the charge and "
-                                           "multiplicity if every conformer fails",
-                    said, run.stdout_path.string(), !run.timed_out() && !run.signalled()});
+                    "xtb failed: " + o.why() + "; read the log, and check the charge and "
+                                               "multiplicity if every conformer fails",
+                    o.said(), run.stdout_path.string(), !run.timed_out() && !run.signalled()});
     return;
   }
-  auto geometry = chem::parse_xyz(read_text(dir / "xtbopt.xyz"));
+  const auto& geometry = *o.minimum;
+  const auto& result = o.result;
   chem::check_geometry_matches(ctx.molecule, geometry);
   if (auto changed = structure_changed(ctx.molecule, geometry, "xtb", run.stdout_path.string())) {
     c.xtb_hartree = *result.total_energy;

@@ -9,6 +9,7 @@
 #include "runner/pipeline/nwchem_run.h"
 #include "runner/pipeline/run_cache.h"
 #include "runner/pipeline/tool_versions.h"
+#include "runner/pipeline/xtb_optimisation.h"
 
 namespace qmnmr::runner {
 namespace fs = std::filesystem;
@@ -24,9 +25,11 @@ std::string level_key(const chem::Level& level) {
 
 }  // namespace
 
-std::string tms_cache_key(const chem::Level& geometry, const chem::Level& shielding,
+std::string tms_cache_key(const chem::Preset& preset, const chem::Level& shielding,
                           const chem::Solvent& solvent, const std::string& nwchem_version) {
-  return "tms v2; geometry " + level_key(geometry) + "; shielding " + level_key(shielding) +
+  const std::string geometry =
+      preset.geometry_from_xtb ? std::string("gfn2-xtb") : level_key(preset.geometry);
+  return "tms v2; geometry " + geometry + "; shielding " + level_key(shielding) +
          "; cosmo " +
          (solvent.is_vacuum() ? std::string("none") : std::string(solvent.cosmo_name)) +
          "; nwchem " + (nwchem_version.empty() ? std::string("unknown") : nwchem_version);
@@ -107,7 +110,7 @@ std::vector<const chem::Level*> tms_references_to_compute(StageContext& ctx) {
   if (levels.empty() || version.empty()) return {};
   std::vector<const chem::Level*> missing;
   for (const auto* level : levels) {
-    const std::string key = tms_cache_key(ctx.preset().geometry, *level, ctx.solvent(), version);
+    const std::string key = tms_cache_key(ctx.preset(), *level, ctx.solvent(), version);
     if (!cached(ctx.cache_dir / tms_cache_file_name(key), key)) missing.push_back(level);
   }
   return missing;
@@ -117,7 +120,7 @@ std::map<std::string, double> tms_reference(StageContext& ctx, const chem::Level
                                             const std::function<std::optional<int>()>& ranks) {
   const std::string version = nwchem_version(ctx);
   const auto& geometry = ctx.preset().geometry;
-  const std::string key = tms_cache_key(geometry, shielding, ctx.solvent(), version);
+  const std::string key = tms_cache_key(ctx.preset(), shielding, ctx.solvent(), version);
   auto cache = ctx.cache_dir / tms_cache_file_name(key);
   // Without a version there is nothing to look up (an entry keyed "nwchem
   // unknown" may hold another version's shieldings).
@@ -133,15 +136,30 @@ std::map<std::string, double> tms_reference(StageContext& ctx, const chem::Level
   const bool own_h1 = &shielding != &ctx.preset().shielding;
   auto dir = ctx.paths.scratch() / "average" / (own_h1 ? "tms_1h" : "tms");
   const std::string logs = own_h1 ? "nwchem_tms_1h_" : "nwchem_tms_";
-  auto opt = run_nwchem_recovering(
-      ctx, logs + "opt", dir / "opt",
-      nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt",
-                       &geometry),
-      "average", "optimisation of the TMS reference", ranks());
-  if (!opt.ok()) throw ToolError(opt.failure->message);
-  auto sh_input = nwchem_input_for(ctx, tms, *opt.output.final_geometry,
-                                   chem::NwchemTask::shielding, dir / "shielding", &shielding);
-  start_from_optimisation(ctx, sh_input, dir / "opt", shielding);
+  // TMS on the same kind of geometry as the job's conformers: its xTB minimum
+  // for shieldings on xTB minima, else its DFT minimum at the geometry level.
+  std::string opt_version;
+  chem::Geometry at;
+  if (ctx.preset().geometry_from_xtb) {
+    auto o = optimise_with_xtb(ctx, tms.geometry, dir / "xtb", "tms.xyz",
+                               own_h1 ? "xtb_tms_1h" : "xtb_tms", 0, 0);
+    if (!o.ok())
+      throw ToolError("xtb failed on the TMS reference: " + o.why() + " (xtb said: " + o.said() +
+                      "); log: " + o.run.stdout_path.string());
+    at = *o.minimum;
+  } else {
+    auto opt = run_nwchem_recovering(
+        ctx, logs + "opt", dir / "opt",
+        nwchem_input_for(ctx, tms, tms.geometry, chem::NwchemTask::optimize, dir / "opt",
+                         &geometry),
+        "average", "optimisation of the TMS reference", ranks());
+    if (!opt.ok()) throw ToolError(opt.failure->message);
+    at = *opt.output.final_geometry;
+    opt_version = opt.nwchem_version;
+  }
+  auto sh_input = nwchem_input_for(ctx, tms, at, chem::NwchemTask::shielding, dir / "shielding",
+                                   &shielding);
+  if (!ctx.preset().geometry_from_xtb) start_from_optimisation(ctx, sh_input, dir / "opt", shielding);
   auto sh = run_nwchem_recovering(ctx, logs + "shielding", dir / "shielding", sh_input,
                                   "average", "shielding of the TMS reference", ranks());
   if (!sh.ok()) throw ToolError(sh.failure->message);
@@ -155,20 +173,22 @@ std::map<std::string, double> tms_reference(StageContext& ctx, const chem::Level
   double sigma_c = sums["C"].first / sums["C"].second;
   // The entry is keyed by the version of the NWChem that computed it, as its
   // own output says: never by a version that is unknown or another run's.
-  const std::string computed_with = sh.nwchem_version.empty() ? opt.nwchem_version
+  const std::string computed_with = sh.nwchem_version.empty() ? opt_version
                                                               : sh.nwchem_version;
   if (computed_with.empty()) {
     ctx.log->warn("the TMS reference's NWChem outputs name no NWChem version: it is used for "
                   "this job but not cached (its cache key must carry the version)");
     return {{"H", sigma_h}, {"C", sigma_c}};
   }
-  const std::string stored_key = tms_cache_key(geometry, shielding, ctx.solvent(), computed_with);
+  const std::string stored_key = tms_cache_key(ctx.preset(), shielding, ctx.solvent(), computed_with);
   cache = ctx.cache_dir / tms_cache_file_name(stored_key);
   fs::create_directories(ctx.cache_dir);
   queue::write_file_atomic(cache, json{{"key", stored_key},
                                        {"preset", std::string(ctx.preset().name)},
                                        {"solvent", std::string(ctx.solvent().key)},
-                                       {"geometry_level", level_label(geometry)},
+                                       {"geometry_level", ctx.preset().geometry_from_xtb
+                                                              ? std::string("gfn2-xtb")
+                                                              : level_label(geometry)},
                                        {"shielding_level", level_label(shielding)},
                                        {"nwchem_version", computed_with},
                                        {"sigma_H", sigma_h},

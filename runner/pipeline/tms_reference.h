@@ -1,4 +1,5 @@
-// sigma(TMS) for 1H and 13C at the preset's geometry level and one of its
+// sigma(TMS) for 1H and 13C at the preset's geometry level (TMS's xTB minimum
+// where the preset's shieldings are on xTB minima) and one of its
 // shielding levels and the job's solvent, for
 // levels without regression factors: computed once (optimisation + shielding
 // of tetramethylsilane) and cached, keyed by everything that changes it - both
@@ -19,7 +20,7 @@
 namespace qmnmr::runner {
 
 // The cache key text (what the cached file records) and its file name.
-std::string tms_cache_key(const chem::Level& geometry, const chem::Level& shielding,
+std::string tms_cache_key(const chem::Preset& preset, const chem::Level& shielding,
                           const chem::Solvent& solvent, const std::string& nwchem_version);
 std::string tms_cache_file_name(const std::string& key);
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "chem/error.h"
+#include "chem/shift_conversion.h"
+#include "chem/solvents.h"
 #include "runner/pipeline/job_spec.h"
 
 namespace qmnmr::runner {
@@ -28,6 +30,28 @@ TEST(JobSpec, ResolvesNamesIntoTypes) {
   EXPECT_EQ(spec.conformers, ConformerMode::single);
   EXPECT_EQ(spec.stereoisomers, StereoisomerMode::all);
   EXPECT_EQ(conformer_mode_name(spec.conformers), "single");
+}
+
+// Shieldings on xTB minima are not the DFT geometry's: the labels say so, and
+// neither the DELTA50 factors (fitted on B3LYP/6-31G* geometries) nor a
+// DFT-geometry calibration is applied to them.
+TEST(JobSpec, XtbGeometryIsTheGeometryLevelOfEveryLabel) {
+  auto r = request();
+  r.geometry = "xtb";
+  const auto spec = resolve_job(r);
+  EXPECT_EQ(spec.geometry, GeometryMode::xtb);
+  EXPECT_EQ(spec.preset.level_label(), "B3LYP/6-311+G(2d,p)//GFN2-xTB");
+  const auto& chcl3 = chem::find_solvent("chcl3");
+  EXPECT_NE(chem::shift_method_for(spec.preset, chcl3, chem::Nucleus::h1),
+            chem::ShiftMethod::regression);
+  r.geometry = "optimise";
+  EXPECT_EQ(chem::shift_method_for(resolve_job(r).preset, chcl3, chem::Nucleus::h1),
+            chem::ShiftMethod::regression);
+  // The level text can name the xTB minima as its geometry.
+  r.level = "pbe0/def2-svp//gfn2-xtb";
+  const auto text = resolve_job(r);
+  EXPECT_EQ(text.geometry, GeometryMode::xtb);
+  EXPECT_EQ(text.preset.nucleus_level_label(chem::Nucleus::c13), "PBE0/def2-svp//GFN2-xTB");
 }
 
 TEST(JobSpec, RefusesUnknownNamesWithTheChoices) {

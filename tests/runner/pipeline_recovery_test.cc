@@ -80,7 +80,7 @@ struct Harness {
   // starts beside the stage under test; returns its key.
   std::string seed_tms_cache(const std::string& version, double sigma_h = 31.0,
                              double sigma_c = 190.0) {
-    const auto key = tms_cache_key(ctx.preset().geometry, ctx.preset().shielding, ctx.solvent(), version);
+    const auto key = tms_cache_key(ctx.preset(), ctx.preset().shielding, ctx.solvent(), version);
     fs::create_directories(ctx.cache_dir);
     queue::write_file_atomic(ctx.cache_dir / tms_cache_file_name(key),
                              json{{"key", key}, {"sigma_H", sigma_h}, {"sigma_C", sigma_c}}.dump());
@@ -721,7 +721,7 @@ TEST(PipelineTmsReference, AComputedReferenceIsKeyedByTheVersionItsOutputsName) 
   EXPECT_DOUBLE_EQ(sigma.at("H"), 31.25) << "computed, not the unknown version's entry";
   EXPECT_DOUBLE_EQ(sigma.at("C"), 190.5);
   ASSERT_EQ(h.nwchem_calls().size(), 2u);
-  const auto key = tms_cache_key(h.ctx.preset().geometry, h.ctx.preset().shielding, h.ctx.solvent(), "7.1.9");
+  const auto key = tms_cache_key(h.ctx.preset(), h.ctx.preset().shielding, h.ctx.solvent(), "7.1.9");
   const auto entry = h.ctx.cache_dir / tms_cache_file_name(key);
   ASSERT_TRUE(fs::exists(entry)) << "files: " << ::testing::PrintToString(files_in(h.ctx.cache_dir));
   const auto stored = json::parse(queue::read_file(entry));

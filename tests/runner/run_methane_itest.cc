@@ -2,6 +2,7 @@
 // the real NWChem under mpirun (2 ranks). Checks the whole job folder and
 // that the one conformer is shielded once, on its optimised geometry.
 #include <cmath>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -157,6 +158,48 @@ TEST(RunMethane, SingleConformerTestPresetGivesEveryAtomItsShift) {
   EXPECT_NE(shield_input.find("task dft property"), std::string::npos);
   EXPECT_NE(shield_input.find("charge 0"), std::string::npos);
   EXPECT_NE(shield_input.find("mult 1"), std::string::npos);
+}
+
+
+// On xTB minima (`--geometry xtb`): no DFT optimisation, the level names
+// GFN2-xTB as its geometry, and sigma(TMS) is TMS's own xTB minimum's, so
+// both sides of shift = sigma_TMS - sigma stand on the same kind of geometry.
+TEST(RunMethane, OnXtbMinimaTheLevelAndTheTmsReferenceAreXtbs) {
+  TempDir tmp("run_methane_xtb");
+  auto job = tmp.path() / "job";
+  auto r = run_qmnmr({"run", "--smiles", "C", "--conformers", "single", "--preset", "test",
+                      "--geometry", "xtb", "--ranks", "2", "--out", job.string()},
+                     tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << explain(r);
+  auto results = read_json(job / "output" / "results.json");
+  const auto& method = results.at("method");
+  EXPECT_EQ(method.at("level"), "B3LYP/STO-3G//GFN2-xTB") << method.dump();
+  EXPECT_EQ(method.at("geometry_level"), "gfn2-xtb");
+  const auto logs = job / "logs";
+  EXPECT_TRUE(files_matching(logs, R"(nwchem_opt_conf_\d+\.out)").empty()) << "no DFT optimisation";
+  EXPECT_EQ(files_matching(logs, R"(nwchem_shielding_conf_\d+\.out)").size(), 1u);
+  const auto& h = method.at("shift_conversion").at("1H");
+  ASSERT_EQ(h.at("method"), "tms_reference") << h.dump();
+  // The TMS entry the job used is the one keyed by the xTB geometry.
+  std::optional<json> entry;
+  for (const auto& f : fs::directory_iterator(shared_reference_dir())) {
+    if (f.path().extension() != ".json" || !f.path().filename().string().starts_with("tms-"))
+      continue;
+    auto j = read_json(f.path());
+    const std::string key = j.value("key", "");
+    if (key.find("geometry gfn2-xtb;") != std::string::npos &&
+        key.find("shielding b3lyp/STO-3G/") != std::string::npos &&
+        key.find("cosmo chcl3") != std::string::npos)
+      entry = j;
+  }
+  ASSERT_TRUE(entry) << "no TMS entry keyed by the xTB geometry in " << shared_reference_dir();
+  EXPECT_EQ(entry->at("geometry_level"), "gfn2-xtb");
+  EXPECT_DOUBLE_EQ(h.at("sigma_tms").get<double>(), entry->at("sigma_H").get<double>());
+  // Computed by this job (a fresh reference directory): from xtb, no NWChem optimisation.
+  if (fs::exists(logs / "nwchem_tms_shielding.out")) {
+    EXPECT_FALSE(files_matching(logs, R"(xtb_tms\..*)").empty());
+    EXPECT_FALSE(fs::exists(logs / "nwchem_tms_opt.out"));
+  }
 }
 
 }  // namespace
