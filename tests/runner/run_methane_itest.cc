@@ -160,7 +160,6 @@ TEST(RunMethane, SingleConformerTestPresetGivesEveryAtomItsShift) {
   EXPECT_NE(shield_input.find("mult 1"), std::string::npos);
 }
 
-
 // On xTB minima (`--geometry xtb`): no DFT optimisation, the level names
 // GFN2-xTB as its geometry, and sigma(TMS) is TMS's own xTB minimum's, so
 // both sides of shift = sigma_TMS - sigma stand on the same kind of geometry.
