@@ -9,7 +9,6 @@
 #include "chem/conformer_selection.h"
 #include "chem/ensemble.h"
 #include "chem/xtb.h"
-#include "queue/atomic_file.h"
 #include "runner/pipeline/conformer_checks.h"
 #include "runner/pipeline/program_text.h"
 #include "runner/pipeline/mirror_images.h"

@@ -52,6 +52,17 @@ TEST(JobSpec, XtbGeometryIsTheGeometryLevelOfEveryLabel) {
   const auto text = resolve_job(r);
   EXPECT_EQ(text.geometry, GeometryMode::xtb);
   EXPECT_EQ(text.preset.nucleus_level_label(chem::Nucleus::c13), "PBE0/def2-svp//GFN2-xTB");
+  // A fixed geometry and a level on xTB minima contradict each other: refused by name.
+  r.geometry = "fixed";
+  r.conformers = "single";
+  r.molecule.format = chem::MoleculeInput::Format::xyz;
+  r.molecule.text = "3\nwater\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n";
+  try {
+    resolve_job(r);
+    FAIL() << "accepted --geometry fixed with a //gfn2-xtb level";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("GFN2-xTB minima"), std::string::npos) << e.what();
+  }
 }
 
 TEST(JobSpec, RefusesUnknownNamesWithTheChoices) {
