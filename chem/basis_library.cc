@@ -105,10 +105,27 @@ std::vector<std::string> elements_missing_from_basis(const std::filesystem::path
   return {missing.begin(), missing.end()};
 }
 
+std::map<std::string, std::string> BasisChoice::element_basis() const {
+  auto out = fallback;
+  for (const auto& [element, set] : own) out[element] = set;
+  return out;
+}
+
 BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
-                         const std::vector<std::string>& symbols) {
-  BasisChoice choice{std::string(basis), {}, {}};
-  auto missing = elements_missing_from_basis(library_dir, basis, symbols);
+                         const std::vector<std::string>& symbols,
+                         const std::map<std::string, std::string>& own) {
+  BasisChoice choice{std::string(basis), own, {}, {}};
+  // Every per-element basis is checked, present in the molecule or not: TMS,
+  // the reference, takes them too.
+  for (const auto& [element, set] : own)
+    if (!elements_in_basis(library_dir, set).count(element))
+      throw ChemError("the basis " + set + " given for " + element +
+                      " has no entry for it in NWChem's library (" + library_dir.string() +
+                      "); give " + element + " a basis the library has for it");
+  std::vector<std::string> rest;
+  for (const auto& s : symbols)
+    if (!own.count(canonical_symbol(s))) rest.push_back(s);
+  auto missing = elements_missing_from_basis(library_dir, basis, rest);
   if (missing.empty()) return choice;
   const std::set<std::string> heavy = elements_in_basis(library_dir, kHeavyElementBasis);
   for (const auto& element : missing) {

@@ -39,14 +39,22 @@ std::vector<std::string> elements_missing_from_basis(const std::filesystem::path
 inline constexpr std::string_view kHeavyElementBasis = "6-311G*";
 
 // The basis of each element of a level for one molecule: the level's basis,
-// except `fallback` (element -> kHeavyElementBasis) for the elements it lacks.
+// except its own per-element bases (`own`, a locally dense set) and
+// `fallback` (element -> kHeavyElementBasis) for the elements it lacks.
 // `uncovered`: elements neither basis has (the molecule cannot run).
 struct BasisChoice {
   std::string basis;
+  std::map<std::string, std::string> own;
   std::map<std::string, std::string> fallback;
   std::vector<std::string> uncovered;
+
+  // Every element that does not take `basis`: `own` and `fallback` together
+  // (what the NWChem input writes per element).
+  std::map<std::string, std::string> element_basis() const;
 };
+// Throws ChemError when a per-element basis of `own` lacks its element.
 BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
-                         const std::vector<std::string>& symbols);
+                         const std::vector<std::string>& symbols,
+                         const std::map<std::string, std::string>& own = {});
 
 }  // namespace qmnmr::chem

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "chem/error.h"
+#include "chem/geometry.h"
 #include "chem/shift_conversion.h"
 
 namespace qmnmr::chem {
@@ -65,12 +66,20 @@ std::string trimmed(std::string_view s) {
 
 }  // namespace
 
+std::string Level::basis_label() const {
+  std::string out = basis;
+  for (const auto& [element, element_set] : element_basis)
+    out += "[" + element + ":" + element_set + "]";
+  return out;
+}
+
 std::string Level::label() const {
-  return std::string(functional ? functional->name : "?") + "/" + basis;
+  return std::string(functional ? functional->name : "?") + "/" + basis_label();
 }
 
 bool Level::same_calculation(const Level& other) const {
-  return functional == other.functional && basis == other.basis && grid == other.grid;
+  return functional == other.functional && basis == other.basis &&
+         element_basis == other.element_basis && grid == other.grid;
 }
 
 const Level& Preset::shielding_for(Nucleus nucleus) const {
@@ -128,18 +137,47 @@ Level parse_level(std::string_view text) {
   if (slash == std::string::npos || t.find('/', slash + 1) != std::string::npos)
     throw ChemError("level '" + t + "' is not functional/basis; " + std::string(kLevelForm));
   const std::string functional = trimmed(std::string_view(t).substr(0, slash));
-  const std::string basis = trimmed(std::string_view(t).substr(slash + 1));
+  std::string basis = trimmed(std::string_view(t).substr(slash + 1));
+  // Per-element bases: "[El:basis]" groups after the basis.
+  std::map<std::string, std::string> element_basis;
+  if (auto open = basis.find('['); open != std::string::npos) {
+    std::string_view rest = std::string_view(basis).substr(open);
+    while (!rest.empty()) {
+      const auto close = rest.find(']');
+      const auto colon = rest.find(':');
+      if (rest.front() != '[' || close == std::string_view::npos || colon > close)
+        throw ChemError("level '" + t + "': write a basis for some elements as "
+                        "BASIS[El:BASIS], e.g. \"b3lyp/6-31+G*[H:6-311G**]\"");
+      const std::string element = trimmed(rest.substr(1, colon - 1));
+      const std::string element_set = trimmed(rest.substr(colon + 1, close - colon - 1));
+      const std::string symbol = canonical_symbol(element);
+      if (symbol.empty())
+        throw ChemError("level '" + t + "': '" + element + "' is no element symbol");
+      if (element_set.empty())
+        throw ChemError("level '" + t + "' names no basis for " + symbol);
+      if (!element_basis.emplace(symbol, element_set).second)
+        throw ChemError("level '" + t + "' gives " + symbol + " a basis twice");
+      rest.remove_prefix(close + 1);
+    }
+    basis = trimmed(std::string_view(basis).substr(0, open));
+  }
   if (functional.empty() || basis.empty())
     throw ChemError("level '" + t + "' lacks its functional or its basis; " +
                     std::string(kLevelForm));
-  // The basis reaches NWChem's input: one token of a library name's characters.
-  for (char c : basis)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-+*(),_").find(c) !=
-                                                              std::string_view::npos))
-      throw ChemError("basis '" + basis + "' of level '" + t +
-                      "' has a character no NWChem basis name has; give the name as NWChem's "
-                      "library spells it (\"6-311+G(2d,p)\", \"def2-svp\", \"jul-cc-pV(D+d)Z\")");
-  return level(find_functional(functional).key, basis);
+  // Each basis reaches NWChem's input: one token of a library name's characters.
+  auto check_basis = [&](const std::string& name) {
+    for (char c : name)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+            std::string_view("-+*(),_").find(c) != std::string_view::npos))
+        throw ChemError("basis '" + name + "' of level '" + t +
+                        "' has a character no NWChem basis name has; give the name as NWChem's "
+                        "library spells it (\"6-311+G(2d,p)\", \"def2-svp\", \"jul-cc-pV(D+d)Z\")");
+  };
+  check_basis(basis);
+  for (const auto& [symbol, element_set] : element_basis) check_basis(element_set);
+  Level out = level(find_functional(functional).key, basis);
+  out.element_basis = std::move(element_basis);
+  return out;
 }
 
 Preset preset_with_levels(const Preset& base, std::string_view text) {
@@ -165,7 +203,9 @@ Preset preset_with_levels(const Preset& base, std::string_view text) {
     l.grid = base.shielding.grid;
     return l;
   };
-  if (shielding.find(':') == std::string_view::npos) {
+  // "1H:..." names a nucleus; a colon inside "[El:basis]" does not.
+  const auto first_colon = shielding.find(':');
+  if (first_colon == std::string_view::npos || shielding.find('[') < first_colon) {
     p.shielding = shielding_level(shielding);
     p.h1_shielding.reset();
     return p;

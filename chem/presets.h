@@ -5,6 +5,7 @@
 // level and every other nucleus from another. `test` is tiny and meant for
 // tests and CI only.
 #pragma once
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,11 +31,17 @@ struct Level {
   std::string basis;
   std::string grid;
   std::string opt_convergence;
+  // A locally dense set: these elements (canonical symbol -> NWChem library
+  // basis) get their own basis instead of `basis`, e.g. H -> 6-311G** on
+  // 6-31+G* elsewhere. Written "6-31+G*[H:6-311G**]".
+  std::map<std::string, std::string> element_basis;
 
-  // "PBE0/def2-SVP".
+  // "PBE0/def2-SVP", "B3LYP/6-31+G*[H:6-311G**]".
   std::string label() const;
-  // Functional, basis and grid: two levels with the same key run the same
-  // shielding calculation.
+  // The basis as written: "6-31+G*[H:6-311G**]".
+  std::string basis_label() const;
+  // Functional, basis (with its per-element bases) and grid: two levels with
+  // the same key run the same shielding calculation.
   bool same_calculation(const Level& other) const;
 };
 
@@ -74,7 +81,9 @@ const Preset& find_preset(std::string_view name);
 std::string preset_names();
 
 // "functional/basis" -> a level on the default grid ("pbe0/def2-svp",
-// "wp04/jul-cc-pV(D+d)Z"). Throws ChemError naming the fault and the form.
+// "wp04/jul-cc-pV(D+d)Z"); a basis may name other bases for some elements
+// ("b3lyp/6-31+G*[H:6-311G**]", a locally dense set). Throws ChemError naming
+// the fault and the form.
 Level parse_level(std::string_view text);
 
 // A preset with the levels of `text` instead of `base`'s, named "custom":

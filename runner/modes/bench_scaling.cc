@@ -123,8 +123,10 @@ int cmd_bench_scaling(const Config& config, const BenchScalingOptions& o) {
                                         : o.out_dir);
   fs::create_directories(out);
   auto dir_lib = chem::default_basis_library_dir();
-  auto gb = chem::choose_basis(dir_lib, spec.preset.geometry.basis, molecule.symbols);
-  auto sb = chem::choose_basis(dir_lib, spec.preset.shielding.basis, molecule.symbols);
+  auto gb = chem::choose_basis(dir_lib, spec.preset.geometry.basis, molecule.symbols,
+                               spec.preset.geometry.element_basis);
+  auto sb = chem::choose_basis(dir_lib, spec.preset.shielding.basis, molecule.symbols,
+                               spec.preset.shielding.element_basis);
 
   container::SignalMonitor signals;
   json rows = json::array();

@@ -76,7 +76,7 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
                                                            : ctx.preset().shielding;
   in.functional = level.functional;
   in.basis = level.basis;
-  in.element_basis = ctx.basis_for(level).fallback;
+  in.element_basis = ctx.basis_for(level).element_basis();
   in.grid = std::string(level.grid);
   in.solvent = &ctx.solvent();
   in.memory_mb = ctx.tools.context().plan.nwchem_memory_mb_per_rank;
@@ -99,7 +99,7 @@ chem::NwchemInput nwchem_input_for(const StageContext& ctx, const chem::Molecule
 void start_from_optimisation(const StageContext& ctx, chem::NwchemInput& input,
                              const fs::path& opt_dir, const chem::Level& level) {
   if (ctx.preset().geometry.basis != level.basis ||
-      ctx.geometry_basis.fallback != ctx.basis_for(level).fallback)
+      ctx.geometry_basis.element_basis() != ctx.basis_for(level).element_basis())
     return;
   const fs::path movecs = fs::absolute(opt_dir) / "perm" / (input.start_name + ".movecs");
   std::error_code ec;

@@ -63,12 +63,13 @@ double children_cpu_seconds() {
 // and says so when an element is not on the level's own basis.
 void choose_bases(StageContext& ctx) {
   auto dir = chem::default_basis_library_dir();
-  ctx.geometry_basis = chem::choose_basis(dir, ctx.preset().geometry.basis, ctx.molecule.symbols);
-  ctx.shielding_basis =
-      chem::choose_basis(dir, ctx.preset().shielding.basis, ctx.molecule.symbols);
+  auto choose = [&](const chem::Level& level) {
+    return chem::choose_basis(dir, level.basis, ctx.molecule.symbols, level.element_basis);
+  };
+  ctx.geometry_basis = choose(ctx.preset().geometry);
+  ctx.shielding_basis = choose(ctx.preset().shielding);
   if (ctx.preset().shielding_runs().size() > 1)
-    ctx.h1_shielding_basis =
-        chem::choose_basis(dir, ctx.preset().h1_shielding->basis, ctx.molecule.symbols);
+    ctx.h1_shielding_basis = choose(*ctx.preset().h1_shielding);
   std::set<std::string> said;
   for (const auto* choice : {&ctx.geometry_basis, &ctx.shielding_basis,
                              ctx.h1_shielding_basis ? &*ctx.h1_shielding_basis : nullptr}) {
@@ -91,7 +92,7 @@ std::span<const Stage> stage_table() { return kStages; }
 std::string read_text(const fs::path& path) { return queue::read_file(path); }
 
 std::string level_label(const chem::Level& level) {
-  return std::string(level.functional->key) + "/" + level.basis;
+  return std::string(level.functional->key) + "/" + level.basis_label();
 }
 
 const chem::BasisChoice& StageContext::basis_for(const chem::Level& level) const {

@@ -14,23 +14,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Elements a level can run: its basis, or the heavy-element fallback.
-std::set<std::string> runnable_elements(const fs::path& dir, std::string_view basis,
+// Elements a level can run: its basis, its per-element bases (checked when
+// the job chooses its bases), or the heavy-element fallback.
+std::set<std::string> runnable_elements(const fs::path& dir, const chem::Level& level,
                                         const std::set<std::string>& heavy) {
-  auto out = chem::elements_in_basis(dir, basis);
+  auto out = chem::elements_in_basis(dir, level.basis);
   out.insert(heavy.begin(), heavy.end());
+  for (const auto& [element, set] : level.element_basis) out.insert(element);
   return out;
 }
 
+// The elements every level of the preset can run.
 std::set<std::string> allowed_elements(const chem::Preset& preset) {
   auto dir = chem::default_basis_library_dir();
   auto heavy = chem::elements_in_basis(dir, chem::kHeavyElementBasis);
-  auto geo = runnable_elements(dir, preset.geometry.basis, heavy);
-  auto shield = runnable_elements(dir, preset.shielding.basis, heavy);
-  std::set<std::string> both;
-  std::set_intersection(geo.begin(), geo.end(), shield.begin(), shield.end(),
-                        std::inserter(both, both.begin()));
-  return both;
+  auto all = runnable_elements(dir, preset.geometry, heavy);
+  for (const chem::Level* level : preset.shielding_runs()) {
+    auto these = runnable_elements(dir, *level, heavy);
+    std::set<std::string> both;
+    std::set_intersection(all.begin(), all.end(), these.begin(), these.end(),
+                          std::inserter(both, both.begin()));
+    all = std::move(both);
+  }
+  return all;
 }
 
 chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::Preset& preset,
@@ -40,9 +46,9 @@ chem::Molecule load_molecule_for(const chem::MoleculeInput& input, const chem::P
   options.embed = embed;
   options.allowed_elements = allowed_elements(preset);
   options.basis_description = (preset.geometry.basis == preset.shielding.basis
-                                   ? std::string(preset.geometry.basis)
-                                   : std::string(preset.geometry.basis) + " and " +
-                                         std::string(preset.shielding.basis)) +
+                                   ? preset.geometry.basis_label()
+                                   : preset.geometry.basis_label() + " and " +
+                                         preset.shielding.basis_label()) +
                               " (or " + std::string(chem::kHeavyElementBasis) +
                               " for the elements they lack)";
   return chem::load_molecule(input, options);

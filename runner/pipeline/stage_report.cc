@@ -40,10 +40,15 @@ void stage_report(StageContext& ctx) {
   json method{{"preset", std::string(ctx.preset().name)},
               {"level", ctx.preset().level_label()},
               {"functional", std::string(ctx.preset().shielding.functional->key)},
-              {"geometry_basis", std::string(ctx.preset().geometry.basis)},
-              {"shielding_basis", std::string(ctx.preset().shielding.basis)},
-              {"geometry_basis_by_element", ctx.geometry_basis.fallback},
-              {"shielding_basis_by_element", ctx.shielding_basis.fallback},
+              // No DFT geometry on xTB minima: no geometry basis to name.
+              {"geometry_basis", ctx.preset().geometry_from_xtb
+                                     ? json(nullptr)
+                                     : json(ctx.preset().geometry.basis_label())},
+              {"shielding_basis", ctx.preset().shielding.basis_label()},
+              {"geometry_basis_by_element", ctx.preset().geometry_from_xtb
+                                                ? json(nullptr)
+                                                : json(ctx.geometry_basis.element_basis())},
+              {"shielding_basis_by_element", ctx.shielding_basis.element_basis()},
               {"geometry_level", ctx.preset().geometry_from_xtb
                                      ? std::string("gfn2-xtb")
                                      : level_label(ctx.preset().geometry)},

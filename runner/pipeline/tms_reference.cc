@@ -18,7 +18,7 @@ using nlohmann::json;
 namespace {
 
 std::string level_key(const chem::Level& level) {
-  return std::string(level.functional->key) + "/" + level.basis +
+  return std::string(level.functional->key) + "/" + level.basis_label() +
          "/grid=" + (level.grid.empty() ? std::string("default") : std::string(level.grid)) +
          (level.opt_convergence.empty() ? std::string() : "/opt=" + std::string(level.opt_convergence));
 }

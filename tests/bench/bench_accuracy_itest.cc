@@ -270,6 +270,26 @@ TEST(BenchLevels, TwoLevelsOnThreeCompoundsAndAPresetThatTakesEachNucleusFromOne
     const int i = row["index"];
     EXPECT_NEAR(got.at(i), b3lyp.at(i), 1e-4) << "C" << i;
   }
+
+  // A locally dense basis: H on 3-21G, the rest on STO-3G. NWChem takes the
+  // input, and the H shieldings move from the plain level's.
+  auto dense = run_qmnmr({"run", "--xyz", xyz, "--conformers", "single", "--geometry", "fixed",
+                          "--preset", "test", "--level", "b3lyp/sto-3g[H:3-21G]", "--ranks", "1",
+                          "--out", (dir / "dense").string()},
+                         dir.path(), {}, "dense");
+  ASSERT_EQ(dense.exit_code, 0) << dense.err;
+  const auto input = slurp(dir / "dense/scratch/shielding/conf_001/nwchem.nw");
+  EXPECT_NE(input.find("* library sto-3g except H\n  H library 3-21G\n"), std::string::npos)
+      << input;
+  auto dense_results = json::parse(queue::read_file(dir / "dense/output/results.json"));
+  EXPECT_EQ(dense_results["method"]["shielding_level"], "b3lyp/sto-3g[H:3-21G]");
+  EXPECT_EQ(dense_results["method"]["shielding_basis_by_element"]["H"], "3-21G");
+  const auto dense_got = shieldings(dir / "dense/output/results.json");
+  ASSERT_FALSE(dense_results["h1_shifts"].empty());
+  for (const auto& row : dense_results["h1_shifts"]) {
+    const int i = row["index"];
+    EXPECT_GT(std::abs(dense_got.at(i) - b3lyp.at(i)), 1e-2) << "H" << i << " kept STO-3G";
+  }
 }
 
 }  // namespace

@@ -91,5 +91,27 @@ TEST(BasisLibrary, HeavyElementsFallBackToTheHeavyElementBasis) {
   EXPECT_TRUE(tin.fallback.empty());
 }
 
+// A level's own per-element basis (a locally dense set) is written per
+// element beside the heavy-element fallback, and refused when NWChem's
+// library lacks that element in it.
+TEST(BasisLibrary, ALevelsOwnElementBasesComeBesideTheFallback) {
+  auto dir = library();
+  auto ldbs = choose_basis(dir, "6-31+G*", {"C", "H", "I"}, {{"H", "6-311G**"}});
+  EXPECT_EQ(ldbs.own, (std::map<std::string, std::string>{{"H", "6-311G**"}}));
+  EXPECT_EQ(ldbs.fallback, (std::map<std::string, std::string>{{"I", "6-311G*"}}));
+  EXPECT_EQ(ldbs.element_basis(), (std::map<std::string, std::string>{{"H", "6-311G**"},
+                                                                       {"I", "6-311G*"}}));
+  // An element with a basis of its own is not looked up in the level's.
+  auto iodine = choose_basis(dir, "6-31G*", {"C", "I"}, {{"I", "6-311G*"}});
+  EXPECT_TRUE(iodine.fallback.empty());
+  EXPECT_TRUE(iodine.uncovered.empty());
+  try {
+    choose_basis(dir, "6-31G*", {"C", "H"}, {{"Sn", "6-31G*"}});
+    ADD_FAILURE() << "6-31G* has no tin";
+  } catch (const ChemError& e) {
+    EXPECT_NE(std::string(e.what()).find("Sn"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace qmnmr::chem

@@ -1,6 +1,8 @@
 // Tests for the preset table.
 #include "chem/presets.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "chem/error.h"
@@ -45,6 +47,37 @@ TEST(Presets, LevelTextNamesATableFunctionalAndABasis) {
   for (const char* bad : {"pbe0", "pbe0/", "/def2-svp", "pbe0/def2/svp", "b97/def2-svp",
                           "pbe0/def2-svp\ntask shell", "pbe0/def2 svp"})
     EXPECT_THROW(parse_level(bad), ChemError) << bad;
+}
+
+// A locally dense basis: some elements take a basis of their own, written
+// after the level's in brackets; it is part of the level's name and of what
+// makes two levels the same calculation.
+TEST(Presets, ALevelMayGiveSomeElementsABasisOfTheirOwn) {
+  const Level l = parse_level("b3lyp/6-31+G*[h:6-311G**]");
+  EXPECT_EQ(l.basis, "6-31+G*");
+  EXPECT_EQ(l.element_basis, (std::map<std::string, std::string>{{"H", "6-311G**"}}));
+  EXPECT_EQ(l.label(), "B3LYP/6-31+G*[H:6-311G**]");
+  EXPECT_EQ(parse_level(l.label()).label(), l.label()) << "the label reads back";
+  const Level two = parse_level("b3lyp/def2-svp[H:6-311G**][C:6-311+G(2d,p)]");
+  EXPECT_EQ(two.element_basis.size(), 2u);
+  EXPECT_EQ(two.label(), "B3LYP/def2-svp[C:6-311+G(2d,p)][H:6-311G**]");
+  EXPECT_FALSE(l.same_calculation(parse_level("b3lyp/6-31+G*")));
+  EXPECT_TRUE(l.same_calculation(parse_level("B3LYP/6-31+G*[H:6-311G**]")));
+  for (const char* bad : {"b3lyp/6-31G*[Xq:6-311G**]", "b3lyp/6-31G*[H:6-311G**][H:def2-svp]",
+                          "b3lyp/6-31G*[H:]", "b3lyp/6-31G*[H 6-311G**]", "b3lyp/6-31G*[H:6-311G**",
+                          "b3lyp/6-31G*[H:6-311G** x]", "b3lyp/[H:6-311G**]",
+                          "b3lyp/6-31G*[H:6-311G**]x"})
+    EXPECT_THROW(parse_level(bad), ChemError) << bad;
+  // In a preset's text: one level, or a nucleus's level ("1H:" is a nucleus,
+  // "[H:" an element).
+  const Preset& production = find_preset("production");
+  const Preset one = preset_with_levels(production, "b3lyp/6-31+G*[H:6-311G**]");
+  EXPECT_EQ(one.shielding_runs().size(), 1u);
+  EXPECT_EQ(one.level_label(), "B3LYP/6-31+G*[H:6-311G**]//B3LYP/6-31G*");
+  const Preset split =
+      preset_with_levels(production, "1H:b3lyp/6-31+G*[H:6-311G**];13C:b3lyp/def2-svp");
+  EXPECT_EQ(split.shielding_for(Nucleus::h1).label(), "B3LYP/6-31+G*[H:6-311G**]");
+  EXPECT_EQ(split.shielding_for(Nucleus::c13).label(), "B3LYP/def2-svp");
 }
 
 TEST(Presets, ALevelTextReplacesThePresetsLevelsAndKeepsItsGridsAndCriteria) {

@@ -174,6 +174,7 @@ TEST(RunMethane, OnXtbMinimaTheLevelAndTheTmsReferenceAreXtbs) {
   const auto& method = results.at("method");
   EXPECT_EQ(method.at("level"), "B3LYP/STO-3G//GFN2-xTB") << method.dump();
   EXPECT_EQ(method.at("geometry_level"), "gfn2-xtb");
+  EXPECT_TRUE(method.at("geometry_basis").is_null()) << "no DFT geometry, no geometry basis";
   const auto logs = job / "logs";
   EXPECT_TRUE(files_matching(logs, R"(nwchem_opt_conf_\d+\.out)").empty()) << "no DFT optimisation";
   EXPECT_EQ(files_matching(logs, R"(nwchem_shielding_conf_\d+\.out)").size(), 1u);
