@@ -142,6 +142,13 @@ Classified classify(const std::vector<std::string_view>& lines, const SearchLine
   };
   using F = NwchemFailure;
 
+  if (auto l = search.find({"#indep variables incorrect", "insufficient internal variables",
+                            "autoz failed"})) {
+    return set(F::internal_coordinates, *l,
+               "optimise in Cartesian coordinates (geometry noautoz): NWChem's redundant "
+               "internal coordinates fail on chains of collinear atoms (alkynes, allenes)",
+               with_box("nwchem could not build internal coordinates for the geometry"));
+  }
   if (auto l = search.find({"failed to locate basis", "has no functions in basis",
                             "no such basis available", "no basis functions",
                             "basis/geometry mismatch", "error in the specified basis set"})) {
@@ -269,6 +276,7 @@ std::string_view failure_name(NwchemFailure failure) {
   switch (failure) {
     case NwchemFailure::none: return "none";
     case NwchemFailure::opt_max_steps: return "opt_max_steps";
+    case NwchemFailure::internal_coordinates: return "internal_coordinates";
     case NwchemFailure::scf_not_converged: return "scf_not_converged";
     case NwchemFailure::cphf_not_converged: return "cphf_not_converged";
     case NwchemFailure::out_of_memory: return "out_of_memory";

@@ -29,6 +29,8 @@ struct NwchemMemory {
 enum class NwchemFailure {
   none,
   opt_max_steps,         // driver: "Failed to converge in maximum number of steps or ..."
+  internal_coordinates,  // autoz's internals unusable: "geom_binvr: #indep variables incorrect"
+                         // (four or more collinear atoms, as in 2-butyne)
   scf_not_converged,     // dft: "Calculation failed to converge"
   cphf_not_converged,    // cphf (shielding): "lkain: not converged"
   out_of_memory,         // "schwarz_init: insufficient memory", "xc_setquad: out of memory", MA/GA

@@ -256,6 +256,14 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
                     result.optimisation_steps);
       continue;
     }
+    // Internals NWChem cannot build (collinear chains): the same start in
+    // Cartesians, which need none.
+    if (failure == NwchemFailure::internal_coordinates && input.internal_coordinates) {
+      input.internal_coordinates = false;
+      ctx.log->info("{}: retrying in Cartesian coordinates (NWChem could not build internal "
+                    "coordinates: {})", what, out.nwchem_line);
+      continue;
+    }
     if ((failure == NwchemFailure::scf_not_converged ||
          failure == NwchemFailure::cphf_not_converged) &&
         !scf_rescued) {

@@ -181,6 +181,16 @@ TEST(NwchemFailureClass, OptMaxStepsCountsStepsAndKeepsTheLastGeometry) {
   EXPECT_DOUBLE_EQ(out.final_geometry->atoms[2].z, -0.58589757);
 }
 
+// 2-butyne's four collinear carbons: autoz builds internals the optimiser
+// cannot invert (a real run of DELTA50 compound 14 at B3LYP/6-31G*): a class
+// of its own, not an unknown MPI abort, so the runner retries in Cartesians.
+TEST(NwchemFailureClass, InternalCoordinatesTheOptimiserCannotUse) {
+  NwchemOutput out = parse_run("butyne_autoz_internals");
+  expect_failure(out, NwchemFailure::internal_coordinates, "#indep variables incorrect");
+  EXPECT_EQ(failure_name(out.failure), "internal_coordinates");
+  EXPECT_THAT(out.fix, HasSubstr("Cartesian"));
+}
+
 TEST(NwchemFailureClass, ScfNotConverged) {
   expect_failure(parse_fixture("water_scf_not_converged.out"), NwchemFailure::scf_not_converged,
                  "Calculation failed to converge");
