@@ -42,11 +42,17 @@ bool same_level(std::string_view a, std::string_view b) {
 }  // namespace
 
 ShippedLine shipped_line_for(std::string_view level, const Solvent& solvent, Nucleus nucleus) {
+  // A line fitted on geometries made the job's way (re-optimised at the
+  // geometry level, or the xTB minima) before one fitted on the set's own.
   auto find = [&](std::string_view key) -> ShippedLine {
+    ShippedLine on_set;
     for (const auto& c : shipped_calibrations())
-      if (same_level(c.level, level) && c.solvent == key && c.geometry == "fixed")
-        if (const auto* l = c.line_for(nucleus)) return {&c, l, false};
-    return {};
+      if (same_level(c.level, level) && c.solvent == key)
+        if (const auto* l = c.line_for(nucleus)) {
+          if (c.geometry != "fixed") return {&c, l, false};
+          if (!on_set.line) on_set = {&c, l, false};
+        }
+    return on_set;
   };
   if (auto own = find(solvent.key); own.line) return own;
   if (solvent.is_vacuum()) return {};

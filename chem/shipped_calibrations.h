@@ -35,7 +35,9 @@ struct ShippedLine {
 // The line for `nucleus` fitted at `level` ("PBE0/def2-SVP//B3LYP/6-31G*",
 // compared without regard to case, as NWChem reads basis names)
 // in `solvent`, else in chcl3; {} when none is shipped. Vacuum takes only its
-// own (gas-phase shieldings against solution shifts are another fit).
+// own (gas-phase shieldings against solution shifts are another fit). A line
+// fitted on geometries made as a job makes them (re-optimised, or the xTB
+// minima for a "//GFN2-xTB" level) wins over one fitted on the set's own.
 ShippedLine shipped_line_for(std::string_view level, const Solvent& solvent, Nucleus nucleus);
 
 }  // namespace qmnmr::chem
