@@ -18,9 +18,7 @@ namespace qmnmr::chem {
 namespace {
 
 // The two halves of the citation: whose data, whose fit.
-constexpr std::string_view kReferenceData =
-    "DELTA50: Cohen, Wood, Lam, Buevich, Sherer, Reibarkh, Williamson and Martin, Molecules "
-    "2023, 28, 2449, doi:10.3390/molecules28062449";
+constexpr std::string_view kReferenceData = kDelta50Citation;
 constexpr std::string_view kFactorsBy =
     "fitted to DELTA50 with NWChem and COSMO by the qm-nmr-calc project (its scaling-factor "
     "tables)";

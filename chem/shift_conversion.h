@@ -22,6 +22,13 @@ namespace qmnmr::chem {
 
 enum class Nucleus { h1, c13 };
 
+// DELTA50's own citation (its authors, journal and DOI), for every place
+// that names the set.
+inline constexpr std::string_view kDelta50Doi = "10.3390/molecules28062449";
+inline constexpr std::string_view kDelta50Citation =
+    "DELTA50: Cohen, Wood, Lam, Buevich, Sherer, Reibarkh, Williamson and Martin, Molecules "
+    "2023, 28, 2449, doi:10.3390/molecules28062449";
+
 // "1H" / "13C".
 std::string_view nucleus_name(Nucleus nucleus);
 // The nucleus observed for an element symbol ("H" -> h1, "C" -> c13), if any.

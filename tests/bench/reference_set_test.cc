@@ -50,6 +50,26 @@ TEST(ReferenceSet, ReadsTheDelta50Layout) {
   EXPECT_EQ(set.conditions, "CDCl3");
 }
 
+// DELTA50's file names another first author; known by its DOI, the set is
+// cited as its paper (Cohen et al.), and any other set as its own file says.
+TEST(ReferenceSet, Delta50IsCitedAsItsPaperWhateverItsFileSays) {
+  testing::TempDir dir("refset-cite");
+  std::filesystem::create_directories(dir.path() / "molecules");
+  queue::write_file_atomic(dir.path() / "molecules" / "compound_02.xyz", kEthanolXyz);
+  auto cite = [&](const std::string& doi) {
+    queue::write_file_atomic(
+        dir.path() / "experimental_shifts.json",
+        json{{"source", {{"paper", "Grimblat et al., Molecules 2023"}, {"doi", doi}}},
+             {"molecules", {{"compound_02", ethanol_entry()}}}}
+            .dump());
+    return read_reference_set(dir.path()).source;
+  };
+  const std::string delta50 = cite("10.3390/molecules28062449");
+  EXPECT_NE(delta50.find("Cohen, Wood, Lam"), std::string::npos) << delta50;
+  EXPECT_EQ(delta50.find("Grimblat"), std::string::npos) << delta50;
+  EXPECT_EQ(cite("10.1000/other"), "Grimblat et al., Molecules 2023");
+}
+
 TEST(ReferenceSet, WrongLayoutsAreNamedWithTheFix) {
   testing::TempDir dir("refset-bad");
   EXPECT_THROW(
