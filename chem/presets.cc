@@ -35,7 +35,7 @@ constexpr std::string_view kDftCriteria = "gmax 0.00045; grms 0.0003; xmax 0.007
 Level level(std::string_view functional, std::string_view basis, std::string_view grid = "",
             std::string_view criteria = "") {
   return {&find_functional(functional), std::string(basis), std::string(grid),
-          std::string(criteria)};
+          std::string(criteria), {}};
 }
 
 const std::vector<Preset>& presets() {
