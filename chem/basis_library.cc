@@ -111,17 +111,20 @@ std::map<std::string, std::string> BasisChoice::element_basis() const {
   return out;
 }
 
-BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
-                         const std::vector<std::string>& symbols,
+void check_element_bases(const std::filesystem::path& library_dir,
                          const std::map<std::string, std::string>& own) {
-  BasisChoice choice{std::string(basis), own, {}, {}};
-  // Every per-element basis is checked, present in the molecule or not: TMS,
-  // the reference, takes them too.
   for (const auto& [element, set] : own)
     if (!elements_in_basis(library_dir, set).count(element))
       throw ChemError("the basis " + set + " given for " + element +
                       " has no entry for it in NWChem's library (" + library_dir.string() +
                       "); give " + element + " a basis the library has for it");
+}
+
+BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
+                         const std::vector<std::string>& symbols,
+                         const std::map<std::string, std::string>& own) {
+  check_element_bases(library_dir, own);
+  BasisChoice choice{std::string(basis), own, {}, {}};
   std::vector<std::string> rest;
   for (const auto& s : symbols)
     if (!own.count(canonical_symbol(s))) rest.push_back(s);

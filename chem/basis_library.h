@@ -52,7 +52,15 @@ struct BasisChoice {
   // (what the NWChem input writes per element).
   std::map<std::string, std::string> element_basis() const;
 };
-// Throws ChemError when a per-element basis of `own` lacks its element.
+// Throws ChemError, naming the element and the fix, when a per-element basis
+// of `own` (a level's locally dense set) has no entry for its element in the
+// library. Every one is checked, present in a molecule or not: TMS, the
+// reference, takes them too.
+void check_element_bases(const std::filesystem::path& library_dir,
+                         const std::map<std::string, std::string>& own);
+
+// Throws ChemError when a per-element basis of `own` lacks its element
+// (check_element_bases).
 BasisChoice choose_basis(const std::filesystem::path& library_dir, std::string_view basis,
                          const std::vector<std::string>& symbols,
                          const std::map<std::string, std::string>& own = {});

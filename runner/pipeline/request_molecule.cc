@@ -14,10 +14,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Elements a level can run: its basis, its per-element bases (checked when
-// the job chooses its bases), or the heavy-element fallback.
+// Elements a level can run: its basis, its per-element bases (refused here,
+// before any job is queued, when the library lacks one), or the heavy-element
+// fallback.
 std::set<std::string> runnable_elements(const fs::path& dir, const chem::Level& level,
                                         const std::set<std::string>& heavy) {
+  chem::check_element_bases(dir, level.element_basis);
   auto out = chem::elements_in_basis(dir, level.basis);
   out.insert(heavy.begin(), heavy.end());
   for (const auto& [element, set] : level.element_basis) out.insert(element);
@@ -87,7 +89,8 @@ void check_open_shell(const chem::Molecule& molecule, bool asked) {
 }
 
 chem::Molecule load_request_molecule(const JobRequest& request, bool embed) {
-  auto molecule = resolve_molecule(request.molecule, chem::find_preset(request.preset),
+  // The preset with the job's own --level: its bases decide the elements.
+  auto molecule = resolve_molecule(request.molecule, request_preset(request),
                                    request.stereoisomers == "all", embed)
                       .molecule;
   check_open_shell(molecule, request.open_shell);

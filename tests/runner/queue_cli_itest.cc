@@ -56,6 +56,9 @@ TEST_F(QueueCliItest, BadInputThroughSubmitGivesRunsErrorAndEnqueuesNothing) {
       {{"--smiles", "CCO", "--priority", "high"}, "priority"},
       {{"--smiles", "CCO", "--preset", "nonsense"}, "nonsense"},
       {{"--xyz", "/nonexistent/mol.xyz"}, "does not exist"},
+      // A locally dense level whose per-element basis NWChem's library lacks:
+      // refused before the job is queued, not when a worker starts it.
+      {{"--smiles", "CCO", "--level", "b3lyp/sto-3g[Sn:6-31G*]"}, "6-31G* given for Sn"},
   };
   int n = 0;
   for (const auto& c : cases) {
