@@ -7,6 +7,7 @@
 #include "chem/spectrum_svg.h"
 #include "chem/text_lines.h"
 #include "queue/atomic_file.h"
+#include "runner/bench/level_comparison.h"
 #include "runner/bench/scatter_svg.h"
 
 namespace qmnmr::bench {
@@ -99,6 +100,34 @@ std::vector<std::vector<std::string>> rows(const json& doc) {
   return out;
 }
 
+using Rows = std::vector<std::vector<std::string>>;
+
+std::string markdown_table(const std::vector<std::string>& cols, const Rows& body) {
+  std::string md = "|";
+  for (const auto& c : cols) md += " " + c + " |";
+  md += "\n|";
+  for (size_t i = 0; i < cols.size(); ++i) md += "---|";
+  md += "\n";
+  for (const auto& r : body) {
+    md += "|";
+    for (const auto& cell : r) md += " " + cell + " |";
+    md += "\n";
+  }
+  return md;
+}
+
+std::string html_table(const std::vector<std::string>& cols, const Rows& body) {
+  std::string table = "<table><tr>";
+  for (const auto& c : cols) table += "<th>" + chem::xml_escape(c) + "</th>";
+  table += "</tr>\n";
+  for (const auto& r : body) {
+    table += "<tr>";
+    for (const auto& cell : r) table += "<td>" + chem::xml_escape(cell) + "</td>";
+    table += "</tr>\n";
+  }
+  return table + "</table>\n";
+}
+
 std::string strip_xml_header(const std::string& svg) {
   auto p = svg.find("<svg");
   return p == std::string::npos ? svg : svg.substr(p);
@@ -142,17 +171,11 @@ std::string pareto_svg(const json& levels, const std::string& nucleus) {
 }
 
 std::string levels_markdown(const json& doc) {
-  const auto cols = columns();
-  std::string md = "|";
-  for (const auto& c : cols) md += " " + c + " |";
-  md += "\n|";
-  for (size_t i = 0; i < cols.size(); ++i) md += "---|";
-  md += "\n";
-  for (const auto& r : rows(doc)) {
-    md += "|";
-    for (const auto& cell : r) md += " " + cell + " |";
-    md += "\n";
-  }
+  std::string md = markdown_table(columns(), rows(doc));
+  const json comparison = doc.value("comparison", json());
+  if (!comparison.is_null())
+    md += "\n" + comparison_note(comparison) + "\n\n" +
+          markdown_table(comparison_columns(), comparison_rows(comparison));
   return md;
 }
 
@@ -165,15 +188,11 @@ void write_levels_outputs(const fs::path& dir, const json& doc) {
     queue::write_file_atomic(dir / ("pareto_" + std::string(n) + ".svg"), svg);
     figures += strip_xml_header(svg);
   }
-  std::string table = "<table><tr>";
-  for (const auto& c : columns()) table += "<th>" + chem::xml_escape(c) + "</th>";
-  table += "</tr>\n";
-  for (const auto& r : rows(doc)) {
-    table += "<tr>";
-    for (const auto& cell : r) table += "<td>" + chem::xml_escape(cell) + "</td>";
-    table += "</tr>\n";
-  }
-  table += "</table>\n";
+  std::string table = html_table(columns(), rows(doc));
+  const json comparison = doc.value("comparison", json());
+  if (!comparison.is_null())
+    table += "<p>" + chem::xml_escape(comparison_note(comparison)) + "</p>\n" +
+             html_table(comparison_columns(), comparison_rows(comparison));
   const auto& set = doc.value("set", json::object());
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>qmnmr bench "

@@ -1,6 +1,7 @@
 // The bench levels command: run every compound at every level, then measure.
 #include "runner/modes/bench_levels.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "queue/json_limits.h"
 #include "runner/bench/accuracy_report.h"
 #include "runner/bench/compound_results.h"
+#include "runner/bench/level_comparison.h"
 #include "runner/bench/level_table.h"
 #include "runner/bench/reference_set.h"
 #include "runner/modes/app.h"
@@ -134,10 +136,25 @@ int cmd_bench_levels(const Config& config, const BenchLevelsOptions& options) {
   std::vector<Entry> entries;
   std::vector<BenchJob> jobs;
   std::set<std::string> keys;
+  // The reference level: the first entry at its label (the first geometry's).
+  const std::string reference_label =
+      chem::parse_level(options.reference.value_or(
+                            chem::find_preset("production").shielding.label()))
+          .label();
+  if (options.reference &&
+      std::none_of(options.levels.begin(), options.levels.end(), [&](const std::string& l) {
+        return chem::parse_level(l).label() == reference_label;
+      }))
+    throw std::invalid_argument("--reference " + *options.reference +
+                                " is none of the --levels; give one of them, or leave "
+                                "--reference out to compare with production's shielding level");
+  std::string reference_key;
   for (const auto& g : geometries)
     for (const auto& level : options.levels) {
       Entry e{level + " @ " + g.name, level, &g, out / (slug(level) + "@" + slug(g.name))};
       if (!keys.insert(e.key).second) continue;  // listed twice
+      if (reference_key.empty() && chem::parse_level(level).label() == reference_label)
+        reference_key = e.key;
       entries.push_back(e);
       for (const auto& c : compounds) {
         JobRequest r;
@@ -314,6 +331,7 @@ int cmd_bench_levels(const Config& config, const BenchLevelsOptions& options) {
            {"times", {{"this_run_seconds", run.ran_seconds}, {"jobs_run_now", run.ran}}}};
   doc["pareto"] = {{"1H", bench::pareto_front(levels, "1H")},
                    {"13C", bench::pareto_front(levels, "13C")}};
+  doc["comparison"] = bench::compare_levels(levels, reference_key);  // null: no reference
   bench::write_levels_outputs(out, doc);
   std::printf("\n%s\n%zu of %zu compounds complete at every level; report: %s\n",
               bench::levels_markdown(doc).c_str(), counted_ids.size(), nc,

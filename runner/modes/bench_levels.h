@@ -27,6 +27,10 @@ struct BenchLevelsOptions {
   std::string preset = "production";  // whose grids and optimiser criteria the levels keep
   std::vector<int> compounds;
   std::optional<int> limit;
+  // The level every other is compared with, paired over the compounds
+  // (--reference, a shielding level of `levels`, on the first geometry);
+  // default production's shielding level when it is among them.
+  std::optional<std::string> reference;
   std::string command;  // the command line, for the calibrations' provenance
   // Count and report what has finished, run nothing (while another process
   // computes the rest into the same folder).

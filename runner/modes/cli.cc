@@ -456,6 +456,9 @@ int run_cli(int argc, char** argv) {
   auto* bl_list = levels->add_option("--compounds", bl_compounds,
                                      "compound numbers, e.g. 1,5,9 or 1-10");
   levels->add_option("--limit", bl.limit, "the first N compounds")->excludes(bl_list);
+  levels->add_option("--reference", bl.reference,
+                     "the level the others are compared with, paired over the compounds "
+                     "(default production's shielding level, when listed)");
   levels->add_flag("--report-only", bl.report_only,
                    "count and report what has finished; run nothing");
   add_global_options(*levels, g);

@@ -225,6 +225,30 @@ TEST(BenchLevels, TwoLevelsOnThreeCompoundsAndAPresetThatTakesEachNucleusFromOne
   EXPECT_FALSE(doc["pareto"]["1H"].empty());
   for (const char* f : {"report.html", "pareto_1H.svg", "pareto_13C.svg", "levels.md"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
+  EXPECT_TRUE(doc["comparison"].is_null()) << "production's level is not among these";
+
+  // The paired comparison against a level of the run, counted without running
+  // anything; a reference that is none of the levels is refused by name.
+  auto with_reference = args;
+  with_reference.insert(with_reference.end(), {"--report-only", "--reference", "b3lyp/sto-3g"});
+  auto compared = run_qmnmr(with_reference, dir.path(), {}, "levels-compared");
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  const auto comparison = json::parse(queue::read_file(out / "levels.json"))["comparison"];
+  ASSERT_FALSE(comparison.is_null());
+  EXPECT_EQ(comparison["reference"], "b3lyp/sto-3g @ set");
+  ASSERT_EQ(comparison["levels"].size(), 1u);
+  const auto& row = comparison["levels"][0];
+  EXPECT_EQ(row["key"], "pbe0/sto-3g @ set");
+  EXPECT_EQ(row["1H"]["compounds"], 3);
+  EXPECT_LE(row["1H"]["low"].get<double>(), row["1H"]["difference"].get<double>());
+  EXPECT_GE(row["1H"]["high"].get<double>(), row["1H"]["difference"].get<double>());
+  EXPECT_NE(compared.out.find("Against B3LYP/sto-3g // set"), std::string::npos) << compared.out;
+  auto bad_reference = args;
+  bad_reference.insert(bad_reference.end(), {"--report-only", "--reference", "kt2/sto-3g"});
+  auto refused = run_qmnmr(bad_reference, dir.path(), {}, "levels-bad-reference");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--reference kt2/sto-3g is none of the --levels"), std::string::npos)
+      << refused.err;
 
   auto again = run_qmnmr(args, dir.path(), {}, "levels-again");
   ASSERT_EQ(again.exit_code, 0) << again.err;
