@@ -87,6 +87,10 @@ TEST(Presets, ALevelTextReplacesThePresetsLevelsAndKeepsItsGridsAndCriteria) {
   EXPECT_EQ(p.level_label(), "PBE0/def2-svp//B3LYP/6-31G*");
   EXPECT_EQ(p.geometry.opt_convergence, production.geometry.opt_convergence);
   EXPECT_EQ(p.shielding_runs().size(), 1u);
+  // Production's measured figures name both nuclei; a custom level has none of
+  // its own yet, so it shows none rather than production's.
+  EXPECT_NE(production.figures.find("13C"), std::string::npos) << production.figures;
+  EXPECT_EQ(p.figures, "");
   const Preset t = preset_with_levels(find_preset("test"), "pbe0/sto-3g");
   EXPECT_EQ(t.shielding.grid, "lebedev 21 8") << "the test preset's small grid stays";
   EXPECT_EQ(t.geometry.basis, "STO-3G") << "no geometry level given: the base's";
