@@ -45,5 +45,4 @@ std::string comparison_note(const nlohmann::json& comparison);
 std::vector<std::string> comparison_columns();
 std::vector<std::vector<std::string>> comparison_rows(const nlohmann::json& comparison);
 
-
 }  // namespace qmnmr::bench
