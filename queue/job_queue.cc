@@ -63,6 +63,28 @@ CREATE INDEX jobs_lease ON jobs (state, lease_expires_at);
 CREATE INDEX jobs_newest ON jobs (created_at);
 CREATE INDEX jobs_newest_by_state ON jobs (state, created_at);
 )sql",
+    // 4: what each run of a job took, recorded by its worker (job_figures.h):
+    // the stage durations and NWChem runs that /metrics totals.
+    R"sql(
+CREATE TABLE stage_times (
+  id           INTEGER PRIMARY KEY,
+  job_id       TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  at           REAL NOT NULL,
+  stage        TEXT NOT NULL,
+  wall_seconds REAL NOT NULL,
+  cpu_seconds  REAL NOT NULL
+);
+CREATE INDEX stage_times_by_stage ON stage_times (stage);
+CREATE TABLE nwchem_runs (
+  id           INTEGER PRIMARY KEY,
+  job_id       TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  at           REAL NOT NULL,
+  stage        TEXT NOT NULL,
+  failure      TEXT NOT NULL,
+  cached       INTEGER NOT NULL,
+  wall_seconds REAL NOT NULL
+);
+)sql",
 };
 
 constexpr const char* kJobColumns =
@@ -579,17 +601,7 @@ std::vector<JobRecord> JobQueue::list(std::optional<JobState> state, size_t limi
 }
 
 JobPage JobQueue::page(std::optional<JobState> state, size_t limit, size_t offset) {
-  // A read transaction: the count and the rows come from one snapshot (WAL).
-  struct ReadSnapshot {
-    SqliteDb& db;
-    explicit ReadSnapshot(SqliteDb& d) : db(d) { db.exec("BEGIN"); }
-    ~ReadSnapshot() {
-      try {
-        db.exec("COMMIT");
-      } catch (const QueueError&) {  // nothing was written: nothing to lose
-      }
-    }
-  } snapshot(*db_);
+  ReadTransaction snapshot(*db_);  // the count and the rows from one snapshot
   JobPage out;
   {
     Statement count(*db_, state ? "SELECT count(*) FROM jobs WHERE state = ?1"

@@ -27,6 +27,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "queue/job_figures.h"
+
 namespace qmnmr::queue {
 
 class SqliteDb;
@@ -40,7 +42,7 @@ JobState parse_job_state(std::string_view name);
 bool is_terminal(JobState state);
 
 // What the schema of this build is; PRAGMA user_version of queue.db.
-inline constexpr int kQueueSchemaVersion = 3;
+inline constexpr int kQueueSchemaVersion = 4;
 // PRAGMA application_id marking a qmnmr queue ("qmnq").
 inline constexpr int kQueueApplicationId = 0x716d6e71;
 
@@ -187,6 +189,12 @@ class JobQueue {
   // snapshot so they agree.
   JobPage page(std::optional<JobState> state, size_t limit, size_t offset);
   std::map<JobState, int> count_by_state();
+  // Fenced: what this claim's run of the job took (job_figures.h), recorded
+  // before the job is finished or requeued. False (nothing written) when the
+  // lease was lost: the job's new owner records its own run.
+  bool record_figures(const Claim& claim, const JobFigures& figures);
+  // The totals /metrics publishes (job_queue_figures.cc).
+  QueueFigures figures();
   std::vector<JobEvent> events(const std::string& id);
 
   // The schema version of the open database (kQueueSchemaVersion after open).

@@ -165,4 +165,10 @@ void ImmediateTransaction::commit() {
   open_ = false;
 }
 
+ReadTransaction::ReadTransaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN"); }
+
+ReadTransaction::~ReadTransaction() {
+  sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
 }  // namespace qmnmr::queue

@@ -99,4 +99,18 @@ class ImmediateTransaction {
   bool open_ = true;
 };
 
+// BEGIN (deferred) on construction, COMMIT on destruction: the reads between
+// see one snapshot (WAL). For readers only: nothing written is lost if the
+// COMMIT fails.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(SqliteDb& db);
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction();
+
+ private:
+  SqliteDb& db_;
+};
+
 }  // namespace qmnmr::queue

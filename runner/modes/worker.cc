@@ -148,6 +148,7 @@ int run_worker(Config config, const WorkerOptions& options) {
     };
     hooks.stage_done = [&](const std::string& stage) { jobs.record_stage(*claim, stage); };
 
+    const StatusMark mark = status_mark(status.doc());
     PipelineResult result;
     try {
       auto request = request_from_json(claim->input);
@@ -159,6 +160,13 @@ int run_worker(Config config, const WorkerOptions& options) {
 
     bool fenced_ok = true;
     std::string outcome;
+    // What this run took, for /metrics; a lost lease records nothing.
+    if (!current.lease_lost) try {
+        jobs.record_figures(*claim, run_figures(status.doc(), mark));
+      } catch (const std::exception& e) {  // the job's outcome matters more than its figures
+        spdlog::warn("job {}: its stage times and NWChem runs were not recorded: {}", claim->id,
+                     e.what());
+      }
     if (current.lease_lost) {
       outcome = "lease lost; another worker owns the job now";
       fenced_ok = false;

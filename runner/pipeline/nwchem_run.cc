@@ -15,6 +15,16 @@ using chem::NwchemFailure;
 
 namespace {
 
+// status.json's record of every NWChem run (the worker hands it to the queue's
+// figures, queue/job_figures.h). The caller holds ctx.mutex.
+void note_nwchem_run(nlohmann::json& doc, const std::string& stage, const std::string& failure,
+                     bool cached, double seconds) {
+  auto& runs = doc["nwchem_runs"];
+  if (!runs.is_array()) runs = nlohmann::json::array();
+  runs.push_back({{"stage", stage}, {"failure", failure}, {"cached", cached},
+                  {"seconds", seconds}});
+}
+
 constexpr int kMaxRuns = 4;            // the first run and up to three retries
 constexpr int kMaxContinuations = 2;   // optimisation restarts from the last geometry
 
@@ -159,9 +169,11 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
     if (auto hit = cached_run(cache_dir, *cache_key)) {
       const auto entry = cache_dir / (cache_key->hash + ".json");
       ctx.log->info("{}: reused from the run cache ({})", what, entry.string());
-      if (!hit->nwchem_version.empty()) {
+      {
         std::lock_guard lock(ctx.mutex);
-        ctx.status.doc()["tool_versions"]["nwchem"] = hit->nwchem_version;  // keys the TMS cache
+        if (!hit->nwchem_version.empty())
+          ctx.status.doc()["tool_versions"]["nwchem"] = hit->nwchem_version;  // keys the TMS cache
+        note_nwchem_run(ctx.status.doc(), stage, "none", true, 0);
       }
       result.output = hit->output;
       result.nwchem_version = hit->nwchem_version;
@@ -227,6 +239,7 @@ NwchemResult run_nwchem_recovering(StageContext& ctx, const std::string& log_nam
       auto& wall = ctx.status.doc()["nwchem_wall_seconds"];
       if (!wall.is_object()) wall = nlohmann::json::object();
       wall[stage] = wall.value(stage, 0.0) + run.outcome.seconds;
+      note_nwchem_run(ctx.status.doc(), stage, kind, false, run.outcome.seconds);
     }
     result.output = out;
     if (usable) {

@@ -61,4 +61,43 @@ void StatusFile::fail(const std::string& message) {
   save();
 }
 
+namespace {
+
+const nlohmann::json& array_at(const nlohmann::json& doc, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_array() ? *it : empty;
+}
+
+// Entries after `from`; all of them when the record was started anew since.
+size_t first_new(const nlohmann::json& list, size_t from) {
+  return from <= list.size() ? from : 0;
+}
+
+}  // namespace
+
+StatusMark status_mark(const nlohmann::json& doc) {
+  return {array_at(doc, "steps_completed").size(), array_at(doc, "nwchem_runs").size()};
+}
+
+queue::JobFigures run_figures(const nlohmann::json& doc, const StatusMark& since) {
+  queue::JobFigures out;
+  const auto& steps = array_at(doc, "steps_completed");
+  for (size_t i = first_new(steps, since.steps); i < steps.size(); ++i) {
+    const auto& s = steps[i];
+    if (!s.is_object() || !s.contains("step") || !s["step"].is_string()) continue;
+    out.stages.push_back({s["step"].get<std::string>(), s.value("duration_seconds", 0.0),
+                          s.value("cpu_seconds", 0.0)});
+  }
+  const auto& runs = array_at(doc, "nwchem_runs");
+  for (size_t i = first_new(runs, since.nwchem_runs); i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    if (!r.is_object()) continue;
+    out.nwchem_runs.push_back({r.value("stage", std::string("unknown")),
+                               r.value("failure", std::string("unknown")), r.value("cached", false),
+                               r.value("seconds", 0.0)});
+  }
+  return out;
+}
+
 }  // namespace qmnmr::runner

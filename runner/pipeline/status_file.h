@@ -7,10 +7,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "queue/job_figures.h"
+
 namespace qmnmr::runner {
 
 // The current UTC time as ISO-8601 (queue::iso8601_utc of now).
 std::string iso_now();
+
+// How far a status.json's records went when a run of the job began.
+struct StatusMark {
+  size_t steps = 0;        // entries of steps_completed
+  size_t nwchem_runs = 0;  // entries of nwchem_runs
+};
+StatusMark status_mark(const nlohmann::json& doc);
+// What this run added after `since`: its finished steps and its NWChem runs
+// (a resumed job's earlier runs are another run's figures).
+queue::JobFigures run_figures(const nlohmann::json& doc, const StatusMark& since);
 
 class StatusFile {
  public:
