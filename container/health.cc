@@ -17,16 +17,7 @@
 namespace qmnmr::container {
 namespace {
 
-struct Beat {
-  std::filesystem::path file;
-  std::string worker_id;
-  long pid = 0;
-  std::string hostname;
-  std::string state;
-  std::string job_id;
-  std::string stage;
-  double time_unix = 0;
-};
+using Beat = WorkerBeat;
 
 // Parses one heartbeat file; on failure returns nullopt and sets `error`.
 std::optional<Beat> load_beat(const std::filesystem::path& file, std::string& error) {
@@ -124,20 +115,26 @@ HealthResult check_health(const std::filesystem::path& data_dir,
   return {true, summary};
 }
 
-std::vector<std::string> fresh_workers(const std::filesystem::path& data_dir,
-                                       std::chrono::seconds max_age,
-                                       std::chrono::system_clock::time_point now) {
-  const double now_unix = std::chrono::duration<double>(now.time_since_epoch()).count();
-  std::vector<std::string> out;
+std::vector<WorkerBeat> read_heartbeats(const std::filesystem::path& data_dir) {
+  std::vector<WorkerBeat> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(data_dir / "workers", ec)) {
     if (entry.path().extension() != ".json" || entry.path().filename().string()[0] == '.')
       continue;
     std::string why;
-    auto b = load_beat(entry.path(), why);
-    if (b && b->state != "stopped" && now_unix - b->time_unix <= static_cast<double>(max_age.count()))
-      out.push_back(b->worker_id);
+    if (auto b = load_beat(entry.path(), why)) out.push_back(std::move(*b));
   }
+  return out;
+}
+
+std::vector<std::string> fresh_workers(const std::filesystem::path& data_dir,
+                                       std::chrono::seconds max_age,
+                                       std::chrono::system_clock::time_point now) {
+  const double now_unix = std::chrono::duration<double>(now.time_since_epoch()).count();
+  std::vector<std::string> out;
+  for (const auto& b : read_heartbeats(data_dir))
+    if (b.state != "stopped" && now_unix - b.time_unix <= static_cast<double>(max_age.count()))
+      out.push_back(b.worker_id);
   return out;
 }
 

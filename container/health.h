@@ -24,6 +24,22 @@ HealthResult check_health(const std::filesystem::path& data_dir,
                           std::chrono::system_clock::time_point now =
                               std::chrono::system_clock::now());
 
+// One worker's heartbeat file as read.
+struct WorkerBeat {
+  std::filesystem::path file;
+  std::string worker_id;
+  long pid = 0;
+  std::string hostname;
+  std::string state;  // idle | busy | draining | stopped
+  std::string job_id;
+  std::string stage;
+  double time_unix = 0;
+};
+
+// Every well-formed heartbeat under `data_dir`/workers, any host, any age
+// (a malformed file is left out).
+std::vector<WorkerBeat> read_heartbeats(const std::filesystem::path& data_dir);
+
 // The workers, on any host, whose heartbeat under `data_dir`/workers is no
 // older than max_age and not "stopped" (their pids are not checked: they may
 // live in other containers). For a front end that only needs to know that

@@ -23,6 +23,7 @@
 #include "queue/json_limits.h"
 #include "runner/api/job_files.h"
 #include "runner/api/job_view.h"
+#include "runner/api/metrics.h"
 #include "runner/api/problem.h"
 #include "runner/api/web_pages.h"
 
@@ -143,6 +144,7 @@ struct ApiServer::Impl {
   ApiOptions options;
   queue::JobStore store;
   httplib::Server server;
+  RequestStats request_stats;  // /metrics: what this process answered
 
   explicit Impl(ApiOptions o) : options(std::move(o)), store(options.data_root) {
     store.ensure_layout();
@@ -273,7 +275,17 @@ struct ApiServer::Impl {
       spdlog::error("api: {} {} failed (error id {}): {}", req.method, req.path, error_id, what);
       send_json(res, 500, internal_error_json(error_id));
     });
-    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    // A request's latency runs from routing (its headers and body read) to
+    // the logger, which httplib calls once the answer is written.
+    static thread_local std::chrono::steady_clock::time_point request_began;
+    s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      request_began = std::chrono::steady_clock::now();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - request_began).count();
+      request_stats.record(req.method, route_label(req.path), res.status, seconds);
       spdlog::debug("api: {} {} -> {}", req.method, req.path, res.status);
     });
 
@@ -311,6 +323,14 @@ struct ApiServer::Impl {
                 {"timestamp", queue::iso8601_utc(std::chrono::duration<double>(
                                   std::chrono::system_clock::now().time_since_epoch()).count())}};
       send_json(res, ready ? 200 : 503, body);
+    });
+
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      const double now = std::chrono::duration<double>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+      res.set_content(render_metrics(jobs().figures(), container::read_heartbeats(options.data_root),
+                                     request_stats.snapshot(), now, QMNMR_VERSION),
+                      "text/plain; version=0.0.4; charset=utf-8");
     });
 
     auto solvents = [](const httplib::Request&, httplib::Response& res) {

@@ -282,7 +282,7 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"qmnmr: 1H and 13C NMR chemical shifts from quantum chemistry "
                "(CREST -> xTB -> NWChem)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "qmnmr 0.1.0");
+  app.set_version_flag("--version", "qmnmr " QMNMR_VERSION);
   GlobalOptions g;
 
   auto* plan = app.add_subcommand("plan", "show the resource plan: CPUs, memory, ranks, threads");
@@ -361,6 +361,17 @@ int run_cli(int argc, char** argv) {
   auto* rj = result->add_flag("--json", q.json, "print results.json");
   result->add_flag("--csv", q.csv, "print shifts.csv")->excludes(rj);
   add_global_options(*result, g);
+
+  auto* backup = app.add_subcommand(
+      "backup", "copy the data root (queue, job folders, caches) into a new folder while workers run");
+  std::string backup_dir;
+  backup->add_option("dir", backup_dir, "a new or empty folder")->required();
+  add_global_options(*backup, g);
+  auto* restore = app.add_subcommand(
+      "restore", "make a backup into the data root (--data: new, or without a queue)");
+  std::string restore_dir;
+  restore->add_option("dir", restore_dir, "the folder qmnmr backup wrote")->required();
+  add_global_options(*restore, g);
 
   auto* worker = app.add_subcommand("worker", "serve jobs from the queue (container entrypoint)");
   WorkerOptions w;
@@ -550,6 +561,8 @@ int run_cli(int argc, char** argv) {
     if (list->parsed()) return cmd_list(config, q);
     if (cancel->parsed()) return cmd_cancel(config, q);
     if (result->parsed()) return cmd_result(config, q);
+    if (backup->parsed()) return cmd_backup(config, backup_dir);
+    if (restore->parsed()) return cmd_restore(config, restore_dir);
     if (worker->parsed()) return run_worker(config, w);
     if (batch->parsed()) {
       b.file = batch_file;

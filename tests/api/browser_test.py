@@ -26,6 +26,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from prometheus_client.parser import text_string_to_metric_families
+
 
 def say(text):
     print(f"browser-test: {text}", flush=True)
@@ -154,6 +156,48 @@ def wait_for_line(path, pattern, seconds, proc):
     raise RuntimeError(f"{path}: no line matching {pattern} after {seconds} s")
 
 
+def check_metrics(base, qmnmr, env, job):
+    """/metrics as Prometheus parses it, against the queue as `qmnmr list` has it."""
+    with urllib.request.urlopen(f"{base}/metrics", timeout=30) as r:
+        kind = r.headers.get("Content-Type", "")
+        text = r.read().decode()
+    failures = []
+    if not kind.startswith("text/plain; version=0.0.4"):
+        failures.append(f"/metrics Content-Type is '{kind}'")
+    samples = {}
+    for family in text_string_to_metric_families(text):  # raises on a malformed line
+        for s in family.samples:
+            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    listed = json.loads(subprocess.run([str(qmnmr), "list", "--json"], env=env, check=True,
+                                       capture_output=True, text=True).stdout)
+    for state in ("queued", "running", "complete", "failed", "cancelled"):
+        want = sum(1 for j in listed if j["status"] == state)
+        got = samples.get(("qmnmr_jobs", (("state", state),)))
+        if got != want:
+            failures.append(f"qmnmr_jobs{{state={state}}} is {got}, qmnmr list has {want}")
+    shielding = samples.get(("qmnmr_stage_duration_seconds_count", (("stage", "shielding"),)))
+    if shielding != 1:
+        failures.append(f"shielding stage count {shielding}, wanted 1 (the one job)")
+    runs = sum(v for (name, labels), v in samples.items()
+               if name == "qmnmr_nwchem_runs_total" and ("failure", "none") in labels)
+    if runs < 2:
+        failures.append(f"{runs} usable NWChem runs counted, wanted at least 2 (opt, shielding)")
+    beats = [labels for (name, labels) in samples if name == "qmnmr_worker_heartbeat_age_seconds"]
+    if len(beats) != 1:
+        failures.append(f"{len(beats)} worker heartbeats, wanted 1")
+    status_reads = sum(v for (name, labels), v in samples.items()
+                       if name == "qmnmr_api_requests_total"
+                       and ("route", "/api/v1/jobs/{id}") in labels)
+    results_page = samples.get(("qmnmr_api_request_duration_seconds_count",
+                                (("route", "/results/{id}"),)), 0)
+    if results_page < 1:
+        failures.append("the results page's requests are not in the latency histogram")
+    say(f"/metrics: {len(samples)} samples parse; jobs {[j['status'] for j in listed]}, "
+        f"shielding stages {shielding}, usable NWChem runs {runs}, status polls {status_reads}, "
+        f"results-page requests {results_page}")
+    return failures
+
+
 def chromium():
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
@@ -252,6 +296,7 @@ def main():
             failures.append("with JavaScript off the results page lacks its tables or spectra")
         else:
             say("with JavaScript off the results page has its tables and spectra")
+        failures += check_metrics(base, qmnmr, env, job)
         if failures:
             for f in failures:
                 say(f"FAIL {f}")
