@@ -27,6 +27,23 @@ void JobStore::ensure_layout() const {
                        "; check --data and its permissions");
     }
   }
+  if (!fs::exists(version_path(), ec)) {
+    // Every process that finds no mark writes the same one, atomically.
+    write_file_atomic(version_path(),
+                      nlohmann::json{{"qmnmr_data_root", kDataRootVersion}}.dump(2) + "\n");
+    return;
+  }
+  int version = 0;
+  try {
+    version = read_json_file(version_path()).at("qmnmr_data_root").get<int>();
+  } catch (const std::exception& e) {
+    throw QueueError(version_path().string() + " is not a qmnmr data-root mark (" + e.what() +
+                     "); point --data at a qmnmr data root");
+  }
+  if (version > kDataRootVersion)
+    throw QueueError(root_.string() + " has data-root version " + std::to_string(version) +
+                     " but this qmnmr knows " + std::to_string(kDataRootVersion) +
+                     "; upgrade qmnmr (a newer qmnmr has used this data root)");
 }
 
 fs::path JobStore::job_dir(const std::string& id) const {

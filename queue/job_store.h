@@ -1,6 +1,8 @@
 // JobStore: the on-disk side of the queue under one data root:
 //   <root>/queue.db, <root>/workers/, <root>/jobs/<id>/{status.json,
-//   input.json, scratch/, output/, logs/}.
+//   input.json, scratch/, output/, logs/}, and <root>/data_root.json, the
+//   version of that layout (the queue's schema has its own, PRAGMA
+//   user_version of queue.db).
 // Every id is validated before it becomes a path, and every JSON file is
 // replaced atomically, so a reader never sees half a status.json.
 #pragma once
@@ -11,6 +13,11 @@
 
 namespace qmnmr::queue {
 
+// The job store's layout version, in <root>/data_root.json. 1: the layout
+// above, unchanged since the first release; a root made before the mark
+// existed is version 1 and gets the mark when a program opens it.
+inline constexpr int kDataRootVersion = 1;
+
 class JobStore {
  public:
   explicit JobStore(std::filesystem::path data_root);
@@ -20,8 +27,11 @@ class JobStore {
   std::filesystem::path workers_dir() const { return root_ / "workers"; }
   std::filesystem::path jobs_dir() const { return root_ / "jobs"; }
 
-  // Creates <root>, <root>/jobs and <root>/workers when missing.
+  // Creates <root>, <root>/jobs and <root>/workers when missing, and checks
+  // the layout version: writes data_root.json where it is missing, throws
+  // QueueError naming both versions for a root a newer qmnmr made.
   void ensure_layout() const;
+  std::filesystem::path version_path() const { return root_ / "data_root.json"; }
 
   // <root>/jobs/<id>; throws QueueError for an invalid id (see job_id.h).
   std::filesystem::path job_dir(const std::string& id) const;

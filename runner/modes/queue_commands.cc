@@ -3,11 +3,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "queue/atomic_file.h"
+#include "queue/backup.h"
 #include "queue/error.h"
 #include "queue/filesystem_check.h"
 #include "queue/job_id.h"
@@ -123,6 +125,38 @@ int cmd_cancel(const Config& config, const QueueCommandOptions& o) {
                  result.outcome == queue::CancelOutcome::already_terminal
              ? 1
              : 0;
+}
+
+namespace {
+
+std::string state_counts(const std::map<std::string, int64_t>& by_state) {
+  std::string out;
+  for (const auto& [state, n] : by_state)
+    if (n) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+  return out.empty() ? "no jobs" : out;
+}
+
+}  // namespace
+
+int cmd_backup(const Config& config, const std::filesystem::path& dir) {
+  const auto root = std::filesystem::absolute(config.data_dir.value);
+  auto r = queue::backup_data_root(root, dir, "qmnmr " QMNMR_VERSION);
+  std::printf("backed up %s into %s: %s; %lld files, %.1f MB (queue schema %d)\n", root.c_str(),
+              dir.c_str(), state_counts(r.jobs_by_state).c_str(), static_cast<long long>(r.files),
+              r.bytes / 1e6, r.queue_schema_version);
+  for (const auto& s : r.skipped) std::printf("  not copied: %s\n", s.c_str());
+  return 0;
+}
+
+int cmd_restore(const Config& config, const std::filesystem::path& dir) {
+  const auto root = std::filesystem::absolute(config.data_dir.value);
+  auto r = queue::restore_data_root(dir, root);
+  std::printf("restored %s into %s: %s; %lld files\n", dir.c_str(), root.c_str(),
+              state_counts(r.jobs_by_state).c_str(), static_cast<long long>(r.files));
+  for (const auto& id : r.requeued)
+    std::printf("  %s was running: back in the queue, resuming after its last finished stage\n",
+                id.c_str());
+  return 0;
 }
 
 std::string format_results_table(const json& status) {

@@ -1,7 +1,8 @@
 // The queue's clients on the command line: submit, status, list, cancel,
-// result. Each opens the data root's queue and job store, does one thing,
+// result, backup and restore. Each opens the data root's queue and job store, does one thing,
 // and prints text or JSON.
 #pragma once
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,9 @@ int cmd_status(const Config& config, const QueueCommandOptions& o);
 int cmd_list(const Config& config, const QueueCommandOptions& o);
 int cmd_cancel(const Config& config, const QueueCommandOptions& o);
 int cmd_result(const Config& config, const QueueCommandOptions& o);
+// The data root (--data) copied into `dir` while workers run / made from one.
+int cmd_backup(const Config& config, const std::filesystem::path& dir);
+int cmd_restore(const Config& config, const std::filesystem::path& dir);
 
 // The shifts of a status.json as an aligned text table.
 std::string format_results_table(const nlohmann::json& status);
