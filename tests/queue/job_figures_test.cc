@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "queue/job_queue.h"
+#include "support/queue_clock.h"
 #include "support/temp_dir.h"
 
 namespace qmnmr::queue {
@@ -14,14 +15,7 @@ namespace {
 
 using std::chrono::seconds;
 
-struct Clock {
-  double t = 1'700'000'000.0;
-  QueueOptions options() {
-    QueueOptions o;
-    o.clock = [this] { return t; };
-    return o;
-  }
-};
+using Clock = qmnmr::testing::FakeClock;
 
 TEST(JobFigures, RunsAreTotalledByStageAndFailureClass) {
   qmnmr::testing::TempDir dir{"figures"};

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "queue/error.h"
+#include "support/queue_clock.h"
 #include "support/temp_dir.h"
 
 namespace qmnmr::queue {
@@ -20,15 +21,7 @@ namespace {
 using ::testing::HasSubstr;
 using std::chrono::seconds;
 
-// A settable clock shared with the queue under test.
-struct FakeClock {
-  double t = 1'700'000'000.0;
-  QueueOptions options() {
-    QueueOptions o;
-    o.clock = [this] { return t; };
-    return o;
-  }
-};
+using qmnmr::testing::FakeClock;  // a settable clock shared with the queue under test
 
 // Raw access to the file, as another program (or an older qmnmr) would have.
 struct RawDb {
