@@ -202,6 +202,13 @@ RestoreSummary restore_data_root(const fs::path& backup, const fs::path& root) {
                      ") but this qmnmr knows " + std::to_string(kQueueSchemaVersion) +
                      "; restore it with that qmnmr or a newer one");
 
+  if (manifest.value("data_root_version", 0) > kDataRootVersion)
+    throw QueueError(backup.string() + " holds a data root of layout version " +
+                     std::to_string(manifest.value("data_root_version", 0)) + " (" +
+                     manifest.value("made_by", std::string("?")) + ") but this qmnmr knows " +
+                     std::to_string(kDataRootVersion) +
+                     "; restore it with that qmnmr or a newer one");
+
   const JobStore store(root);
   if (fs::exists(store.queue_db_path(), ec) ||
       (fs::exists(store.jobs_dir(), ec) && !is_empty_dir(store.jobs_dir())))

@@ -133,6 +133,11 @@ TEST(Restore, RefusesAnUnfinishedBackupANewerOneAndARootInUse) {
   write_file_atomic(dest / "backup.json", manifest.dump());
   EXPECT_THAT([&] { restore_data_root(dest, r.dir / "fresh1"); },
               ::testing::ThrowsMessage<QueueError>(HasSubstr("but this qmnmr knows")));
+  manifest["queue_schema_version"] = kQueueSchemaVersion;
+  manifest["data_root_version"] = kDataRootVersion + 1;
+  write_file_atomic(dest / "backup.json", manifest.dump());
+  EXPECT_THAT([&] { restore_data_root(dest, r.dir / "fresh1"); },
+              ::testing::ThrowsMessage<QueueError>(HasSubstr("layout version")));
   // No manifest: interrupted.
   fs::remove(dest / "backup.json");
   EXPECT_THAT([&] { restore_data_root(dest, r.dir / "fresh2"); },
