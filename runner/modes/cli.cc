@@ -100,7 +100,7 @@ void add_molecule_options(CLI::App& app, MoleculeOptions& m) {
   app.add_option("--multiplicity", m.multiplicity,
                  "spin multiplicity 2S+1 (default: from radical electrons)");
   app.add_option("--solvent", m.solvent, "chcl3, dmso, methanol, water, ..., vacuum");
-  app.add_option("--preset", m.preset, "production, draft or test");
+  app.add_option("--preset", m.preset, "one of: " + chem::preset_names());
   app.add_option("--conformers", m.conformers, "single, rdkit or crest");
   app.add_option("--max-conformers", m.max_conformers, "most conformers that go to DFT");
   app.add_option("--stereoisomers", m.stereoisomers,
@@ -397,7 +397,7 @@ int run_cli(int argc, char** argv) {
   batch->add_option("--task", b.task, "run entry N (1-based; default SLURM_ARRAY_TASK_ID)")
       ->excludes(batch_all);
   batch->add_option("--solvent", b.solvent, "default solvent (an entry's own column wins)");
-  batch->add_option("--preset", b.preset, "production, draft or test");
+  batch->add_option("--preset", b.preset, "one of: " + chem::preset_names());
   batch->add_option("--conformers", b.conformers, "single, rdkit or crest");
   batch->add_option("--max-conformers", b.max_conformers, "most conformers that go to DFT");
   std::optional<std::string> batch_calibration;
@@ -425,7 +425,7 @@ int run_cli(int argc, char** argv) {
   std::optional<std::string> ba_compounds;
   accuracy->add_option("set", ba_set, "folder with molecules/compound_NN.xyz and "
                                       "experimental_shifts.json")->required();
-  accuracy->add_option("--preset", ba.preset, "production, draft or test");
+  accuracy->add_option("--preset", ba.preset, "one of: " + chem::preset_names());
   accuracy->add_option("--solvent", ba.solvent, "the solvent of the shieldings (default chcl3)");
   accuracy->add_option("--out", ba_out, "output folder, one job folder per compound (default "
                                         "bench-accuracy-<preset>-<solvent>); rerun to resume");
@@ -484,7 +484,7 @@ int run_cli(int argc, char** argv) {
   bs_group->add_option("--smiles", bs.smiles, "the molecule as SMILES");
   bs_group->add_option("--xyz", bs.xyz_file, "the molecule as an XYZ file");
   bs_group->require_option(0, 1);
-  scaling->add_option("--preset", bs.preset, "production, draft or test");
+  scaling->add_option("--preset", bs.preset, "one of: " + chem::preset_names());
   scaling->add_option("--solvent", bs.solvent, "chcl3, dmso, ..., vacuum");
   scaling->add_option("--ranks", bs_ranks, "rank counts, e.g. 1,2,4 (default 1, 2, 4, ... up "
                                            "to the plan's pick)");

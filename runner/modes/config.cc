@@ -73,7 +73,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"memory", "QMNMR_MEMORY", "memory budget, e.g. 3g (default: from cgroup/SLURM/meminfo)"},
       {"slots", "QMNMR_SLOTS",
        "NWChem runs side by side in a stage (default: packed by the plan; 1: one after another)"},
-      {"preset", "QMNMR_PRESET", "level of theory: production, draft or test"},
+      {"preset", "QMNMR_PRESET", "level of theory: production, accurate, draft or test"},
       {"solvent", "QMNMR_SOLVENT", "default solvent, e.g. chcl3, dmso, vacuum"},
       {"conformers", "QMNMR_CONFORMERS", "conformer search: single, rdkit or crest"},
       {"max_conformers", "QMNMR_MAX_CONFORMERS", "most conformers that go to DFT"},

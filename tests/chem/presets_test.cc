@@ -34,7 +34,7 @@ TEST(Presets, UnknownNameListsValidOnes) {
     find_preset("fast");
     FAIL() << "no throw";
   } catch (const ChemError& e) {
-    EXPECT_STREQ(e.what(), "unknown preset 'fast'; use one of: production, draft, test");
+    EXPECT_STREQ(e.what(), "unknown preset 'fast'; use one of: production, accurate, draft, test");
   }
 }
 

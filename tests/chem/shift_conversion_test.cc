@@ -144,6 +144,29 @@ TEST(ShiftConversion, APresetPerNucleusConvertsEachNucleusWithItsOwnLevelsShippe
   }
 }
 
+// The `accurate` preset: 1H from production's level with the DELTA50 factors,
+// 13C from CAM-B3LYP/def2-SVP with the line bench levels fitted on all 40
+// shared compounds (chem/calibrations/cam-b3lyp_def2-svp@set-chcl3.json);
+// the shifts worked out by hand from those figures.
+TEST(ShiftConversion, TheAccuratePresetTakes1HFromProductionAnd13CFromCamB3lyp) {
+  const Preset& p = find_preset("accurate");
+  ASSERT_EQ(p.shielding_runs().size(), 2u);
+  EXPECT_EQ(p.level_label(), "1H B3LYP/6-311+G(2d,p), 13C CAM-B3LYP/def2-svp//B3LYP/6-31G*");
+  const Solvent& chcl3 = find_solvent("chcl3");
+  const auto h = shift_conversion_for(p, chcl3, Nucleus::h1);
+  EXPECT_EQ(h.method, ShiftMethod::regression);
+  // -0.9375324445748368 * 30.000 + 29.917572478615273 = 1.79159914
+  EXPECT_NEAR(h.shift(30.0), 1.79159914, 1e-6);
+  const auto c = shift_conversion_for(p, chcl3, Nucleus::c13);
+  EXPECT_EQ(c.method, ShiftMethod::calibration);
+  EXPECT_EQ(c.level, "CAM-B3LYP/def2-svp//B3LYP/6-31G*");
+  // -0.9810995645482766 * 60.000 + 191.3439308663935 = 132.47795699
+  EXPECT_NEAR(c.shift(60.0), 132.47795699, 1e-6);
+  EXPECT_NEAR(*c.mae, 1.32649803, 1e-6);
+  EXPECT_EQ(*c.n, 106);
+  EXPECT_NE(c.source.find("cam-b3lyp_def2-svp@set-chcl3"), std::string::npos) << c.source;
+}
+
 // Shieldings on xTB minima take only a line fitted on xTB minima: B3LYP/def2-SVP
 // has one (chem/calibrations/b3lyp_def2-svp@gfn2-xtb-chcl3.json); a level
 // without one falls to TMS, never to a line fitted on DFT geometries.
