@@ -2,9 +2,9 @@
 // (dihedral, substituents, their orientation) and the typical values.
 //
 // Typical values and their sources (Hz):
-//   2J sp3 CH2            -12.5  (cyclohexane -12.6, methane -12.4; Günther,
+//   2J sp3 geminal        -12.5  (cyclohexane -12.6, methane -12.4; Günther,
 //                                 NMR Spectroscopy, 3rd ed., Wiley 2013, ch. 4)
-//   2J =CH2               +1.5   (ethylene +2.5, propene +2.1, styrene +1.0: the
+//   2J =CH2 geminal       +1.5   (ethylene +2.5, propene +2.1, styrene +1.0: the
 //                                 middle of the monosubstituted range, same source)
 //   3J alkene cis/trans   10.5 / 17.0 (propene 10.0 / 16.8, styrene 10.9 / 17.6)
 //   3J sp3-sp2 (allylic)  Garbisch (J. Am. Chem. Soc. 1964, 86, 5561):
@@ -155,8 +155,8 @@ std::vector<HHCoupling> hh_couplings(const RDKit::ROMol& mol, const Geometry& g)
       };
       if (ci == ck) {  // geminal
         if (ci->getAtomicNum() != 6) continue;
-        if (ci->getHybridization() == Hyb::SP3) add(2, -12.5, "2J sp3 CH2");
-        else if (ci->getHybridization() == Hyb::SP2) add(2, 1.5, "2J =CH2");
+        if (ci->getHybridization() == Hyb::SP3) add(2, -12.5, "2J sp3 geminal");
+        else if (ci->getHybridization() == Hyb::SP2) add(2, 1.5, "2J =CH2 geminal");
         continue;
       }
       if (ci->getAtomicNum() != 6 || ck->getAtomicNum() != 6) continue;

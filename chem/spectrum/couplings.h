@@ -22,7 +22,7 @@ struct HHCoupling {
   int a = -1, b = -1;  // 0-based atom indices, a < b
   int bonds = 0;       // 2, 3 or 4
   double hz = 0;
-  std::string relation;  // "2J sp3 CH2", "3J HLA", "3J alkene cis", ...
+  std::string relation;  // "2J sp3 geminal", "3J HLA", "3J alkene cis", ...
 };
 
 // `geometry` holds the molecule's atoms in its order. Pairs without a

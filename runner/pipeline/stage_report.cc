@@ -1,6 +1,6 @@
 // Stage report: the output files (results.json, shifts.csv, nmredata.sdf,
-// spectrum_1H.svg / spectrum_13C.svg, optimized.xyz, conformers/) and the
-// results in status.json.
+// spectrum_1H.svg / spectrum_13C.svg, the simulated 1H spectrum's CSV and
+// JCAMP-DX, optimized.xyz, conformers/) and the results in status.json.
 #include <map>
 
 #include "chem/nmredata.h"
@@ -9,6 +9,7 @@
 #include "chem/symmetry.h"
 #include "chem/text_lines.h"
 #include "queue/atomic_file.h"
+#include "runner/pipeline/h1_spectrum.h"
 #include "runner/pipeline/stage_context.h"
 
 namespace qmnmr::runner {
@@ -80,6 +81,18 @@ void stage_report(StageContext& ctx) {
             {"cap_left_out_weight", ctx.ensemble.cap_left_out_weight},
             {"warnings", ctx.ensemble.warnings}};
   if (results.value("open_shell", false)) full["open_shell"] = true;  // no regression, no uncertainty
+  // Couplings and the simulated 1H spectrum; a molecule the simulation cannot
+  // take keeps its shifts, with a warning.
+  auto classes = chem::nmr_equivalence_classes(ctx.molecule);
+  try {
+    const std::vector<const Conformer*> weighted(shielded.begin(), shielded.end());
+    H1Spectrum h1 = h1_spectrum(ctx.molecule, weighted, results.at("h1_shifts"), classes, out);
+    full["couplings"] = std::move(h1.couplings);
+    full["h1_spectrum"] = std::move(h1.spectrum);
+  } catch (const std::exception& e) {
+    ctx.log->warn("report: no simulated 1H spectrum: {}", e.what());
+    full["warnings"].push_back(std::string("no simulated 1H spectrum: ") + e.what());
+  }
   queue::write_file_atomic(out / "results.json", full.dump(2) + "\n");
 
   std::string csv = "nucleus,index,atom,shielding,shift,uncertainty_ppm\n";
@@ -96,7 +109,6 @@ void stage_report(StageContext& ctx) {
   queue::write_file_atomic(out / "shifts.csv", csv);
 
   // Spectra and NMReDATA: one signal per equivalence class.
-  auto classes = chem::nmr_equivalence_classes(ctx.molecule);
   chem::NmredataInput nmr;
   nmr.solvent = std::string(ctx.solvent().nmr_name);
   nmr.symmetry_classes = classes;

@@ -86,7 +86,7 @@ TEST(Couplings, StyrenesVinylAndRingCouplings) {
   const auto rel = by_relation(hh_couplings(*m.rdkit, m.geometry));
   EXPECT_EQ(rel.at("3J alkene cis"), std::vector<double>{10.5});
   EXPECT_EQ(rel.at("3J alkene trans"), std::vector<double>{17.0});
-  EXPECT_EQ(rel.at("2J =CH2"), std::vector<double>{1.5});
+  EXPECT_EQ(rel.at("2J =CH2 geminal"), std::vector<double>{1.5});
   EXPECT_EQ(rel.at("3J aromatic ortho").size(), 4u);  // 2-3, 3-4, 4-5, 5-6
   EXPECT_EQ(rel.at("4J aromatic meta").size(), 4u);   // 2-4, 2-6, 3-5, 4-6
   EXPECT_EQ(rel.count("3J HLA"), 0u);

@@ -118,6 +118,21 @@ TEST(RunEthanol, RdkitConformersThroughXtbAndNwchemAverageEquivalentHydrogens) {
   auto csv = slurp(job / "output" / "shifts.csv");
   EXPECT_EQ(lines_with(csv, "1H,").size(), 6u);
   EXPECT_EQ(lines_with(csv, "13C,").size(), 2u);
+
+  // The simulated 1H spectrum from the conformers' couplings (plumbing: the
+  // test preset's shifts are not ethanol's): CH3 a triplet, CH2 a quartet.
+  const auto& spectrum = results.at("h1_spectrum");
+  std::map<int, std::string> multiplicity;  // by atom index
+  for (const auto& row : spectrum.at("multiplets"))
+    for (const auto& index : row.at("indices")) multiplicity[index.get<int>()] = row.at("multiplicity");
+  EXPECT_EQ(multiplicity[methyl[0]], "t") << spectrum.dump();
+  EXPECT_EQ(multiplicity[methylene[0]], "q") << spectrum.dump();
+  int vicinal = 0;
+  for (const auto& row : results.at("couplings")) vicinal += row.at("relation") == "3J HLA";
+  EXPECT_EQ(vicinal, 6);
+  EXPECT_TRUE(fs::exists(job / "output" / "spectrum_1H_400MHz.jdx"));
+  EXPECT_EQ(lines_with(slurp(job / "output" / "spectrum_1H_400MHz.csv"), ",").size(),
+            spectrum.value("points", 0) + 1u);
 }
 
 }  // namespace
