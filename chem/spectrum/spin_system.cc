@@ -146,6 +146,15 @@ Eigen_ diagonalise(const Blocks& b, int k, const std::vector<double>& nu,
   return {solver.eigenvalues(), solver.eigenvectors()};
 }
 
+// <v|Iz_i|v> of each eigenstate v of block k (rows) for each spin i (columns).
+Eigen::MatrixXd iz_expectations(const Blocks& b, int k, const Eigen_& e) {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(e.vectors.cols(), b.n);
+  for (int r = 0; r < e.vectors.rows(); ++r)
+    for (int i = 0; i < b.n; ++i)
+      m.col(i) += e.vectors.row(r).transpose().cwiseAbs2() * m_of(b.states[k][r], i);
+  return m;
+}
+
 struct RawLine {
   double hz, intensity;
   int spin;
@@ -170,11 +179,7 @@ std::vector<ClusterLine> cluster_lines(const Blocks& b, const std::vector<double
   std::vector<Eigen::MatrixXd> iz;  // per block: <v|Iz_i|v>, eigenstate x spin
   for (int k = 0; k <= n; ++k) {
     eig.push_back(diagonalise(b, k, nu, j));
-    const auto& v = eig.back().vectors;
-    Eigen::MatrixXd m = Eigen::MatrixXd::Zero(v.cols(), n);
-    for (int r = 0; r < v.rows(); ++r)
-      for (int i = 0; i < n; ++i) m.col(i) += v.row(r).transpose().cwiseAbs2() * m_of(b.states[k][r], i);
-    iz.push_back(std::move(m));
+    iz.push_back(iz_expectations(b, k, eig.back()));
   }
   const double norm = 1.0 / static_cast<double>(std::size_t{1} << (n - 1));
   std::vector<ClusterLine> out;
@@ -303,13 +308,10 @@ Simulation simulate(const SpinSystem& system, const SimulationOptions& o) {
     const Blocks& b = blocks_for(static_cast<int>(cluster.size()));
     std::vector<std::vector<double>> states;
     for (int k = 0; k <= b.n; ++k) {
-      const Eigen_ e = diagonalise(b, k, nu_c, jc);
-      for (int v = 0; v < e.vectors.cols(); ++v) {
-        std::vector<double> iz(b.n, 0.0);
-        for (int r = 0; r < e.vectors.rows(); ++r) {
-          const double p = e.vectors(r, v) * e.vectors(r, v);
-          for (int i = 0; i < b.n; ++i) iz[i] += p * m_of(b.states[k][r], i);
-        }
+      const Eigen::MatrixXd m = iz_expectations(b, k, diagonalise(b, k, nu_c, jc));
+      for (int v = 0; v < m.rows(); ++v) {
+        std::vector<double> iz(b.n);
+        for (int i = 0; i < b.n; ++i) iz[i] = m(v, i);
         states.push_back(std::move(iz));
       }
     }
